@@ -1,0 +1,7 @@
+"""``python -m ptclock`` is the same door as the ``ptclock`` command."""
+
+import sys
+
+from ptclock.cli import main
+
+sys.exit(main())

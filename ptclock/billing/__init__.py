@@ -1,0 +1,76 @@
+"""Billing rules: CPT codes and how minutes per code become units. Pure: no clock, no Qt, no SQL.
+
+Every rule is a pure function of minutes per code (see ../shared/BILLING_RULES.md for the
+sources), so it is exhaustively testable and the same from the window, the CLI and reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ptclock.billing.catalog import Catalog, CatalogError, Code, UnknownCodeError, load_catalog
+from ptclock.billing.eight_minute_rule import bill_cms
+from ptclock.billing.per_code_rule import bill_ama
+from ptclock.billing.result import BilledLine, Billing, Rule, Tie
+from ptclock.billing.unit_table import MAX_MINUTES
+
+__all__ = [
+    "BilledLine",
+    "Billing",
+    "Catalog",
+    "CatalogError",
+    "Code",
+    "MinutesError",
+    "Rule",
+    "Tie",
+    "UnknownCodeError",
+    "bill",
+    "load_catalog",
+    "parse_rule",
+]
+
+
+class MinutesError(ValueError):
+    """Minutes that are not a whole number between 0 and a day's worth."""
+
+
+def bill(
+    minutes: Mapping[str, int] | Iterable[tuple[str, int]], rule: Rule, catalog: Catalog
+) -> Billing:
+    """Units for minutes per code under ``rule``.
+
+    Codes given more than once are summed and keep the place of their first appearance.
+    Raises UnknownCodeError for a code not in the catalog and MinutesError for minutes that
+    are not whole numbers from 0 to 1440.
+    """
+    pairs = minutes.items() if isinstance(minutes, Mapping) else minutes
+    totals: dict[str, int] = {}
+    codes: dict[str, Code] = {}
+    for code_text, value in pairs:
+        code = catalog[code_text]
+        check_minutes(value, code.code)
+        codes[code.code] = code
+        totals[code.code] = totals.get(code.code, 0) + value
+        if totals[code.code] > MAX_MINUTES:
+            raise MinutesError(f"{code.code}: {totals[code.code]} minutes is more than a day")
+    items = [(codes[code], total) for code, total in totals.items()]
+    return bill_cms(items) if rule is Rule.CMS else bill_ama(items)
+
+
+def check_minutes(value: object, code: str) -> int:
+    """Minutes must be a whole number from 0 to 1440 (a day); anything else is an error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise MinutesError(f"{code}: minutes must be a whole number, not {value!r}")
+    if value < 0:
+        raise MinutesError(f"{code}: minutes cannot be negative ({value})")
+    if value > MAX_MINUTES:
+        raise MinutesError(f"{code}: {value} minutes is more than a day ({MAX_MINUTES})")
+    return value
+
+
+def parse_rule(text: str) -> Rule:
+    """``cms`` or ``ama`` (any case); anything else is a ValueError naming the choices."""
+    try:
+        return Rule(text.strip().lower())
+    except ValueError:
+        raise ValueError(f"unknown rule {text!r}: use cms or ama") from None

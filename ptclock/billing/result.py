@@ -1,0 +1,98 @@
+"""What a billing rule returns: units per line, totals, and the distance to each boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Rule(str, Enum):
+    """How timed minutes become units."""
+
+    CMS = "cms"
+    """Medicare's 8-minute rule: timed minutes pooled, then units assigned.
+
+    Source: Pub. 100-04 ch. 5 §20.2.
+    """
+    AMA = "ama"
+    """AMA/CPT midpoint rule: each timed code counted alone (substantial-portion methodology)."""
+
+    @property
+    def in_words(self) -> str:
+        return RULE_WORDS[self]
+
+
+RULE_WORDS = {
+    Rule.CMS: "CMS 8-minute rule (timed minutes pooled)",
+    Rule.AMA: "AMA per-code rule (each code counted alone)",
+}
+
+
+@dataclass(frozen=True)
+class BilledLine:
+    """One code of the visit and the units it is billed with."""
+
+    code: str
+    descriptor: str
+    minutes: int
+    units: int
+    timed: bool
+    full_units: int = 0
+    """Units from whole 15-minute blocks of this code alone (CMS allocation, step one)."""
+    extra_unit: bool = False
+    """True when the code got a unit for its remaining minutes (CMS allocation, step two)."""
+    minutes_to_next_unit: int | None = None
+    """AMA only: more minutes on this code that make its next unit."""
+    minutes_spare: int | None = None
+    """AMA only: minutes this code can lose before it loses a unit."""
+
+
+@dataclass(frozen=True)
+class Tie:
+    """Codes with equal remaining minutes competing for fewer units than there are codes.
+
+    The rule leaves the choice to the therapist (bill the clinically appropriate service);
+    ptclock picks deterministically by code order and says so.
+    """
+
+    codes: tuple[str, ...]
+    remaining_minutes: int
+    units: int
+    chosen: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(self.codes[:-1]) + " and " + self.codes[-1]
+        unit_word = "unit goes" if self.units == 1 else "units go"
+        return (
+            f"Tie: {names} each have {self.remaining_minutes} minutes beyond full units; "
+            f"{self.units} {unit_word} to {', '.join(self.chosen)} by code order. "
+            "Bill the code that was clinically most appropriate."
+        )
+
+
+@dataclass(frozen=True)
+class Billing:
+    """Units of a set of codes under one rule, with the totals the documentation needs."""
+
+    rule: Rule
+    lines: tuple[BilledLine, ...]
+    timed_minutes: int
+    """Total timed code treatment minutes (Pub. 100-02 ch. 15 §220.3)."""
+    treatment_minutes: int
+    """Total treatment time: timed and untimed minutes."""
+    timed_units: int
+    total_units: int
+    minutes_to_next_unit: int | None
+    """CMS: more timed minutes (on any code) that raise the total; AMA: the smallest per code."""
+    minutes_spare: int | None
+    """Minutes that could be lost before a unit is lost (None while no timed unit is billed)."""
+    unit_floor_minutes: int | None
+    """CMS: the timed total below which a unit is lost; None under AMA (see the lines)."""
+    ties: tuple[Tie, ...] = ()
+
+    def line(self, code: str) -> BilledLine:
+        for line in self.lines:
+            if line.code == code:
+                return line
+        raise KeyError(code)

@@ -1,0 +1,52 @@
+"""The command line: ``ptclock`` opens the window; subcommands do the same work headless.
+
+Exit status 0 on success and 2 on bad input, with one clear line on stderr and nothing on
+stdout (../shared/DESIGN.md, "Command-line contract").
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ptclock import __version__, paths
+from ptclock.cli import codes_command, units_command
+from ptclock.cli.parser import OneLineParser, UserError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(
+        prog="ptclock",
+        description="Session timer for physical therapists: per-code timers and billable units.",
+    )
+    parser.add_argument("--version", action="version", version=f"ptclock {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep the database in DIR (default: the user data folder; PTCLOCK_DATA_DIR works too)",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    units_command.add_parser(subparsers)
+    codes_command.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.data_dir is not None:
+            paths.use_data_dir(args.data_dir)
+        if not hasattr(args, "run"):
+            parser.print_help()
+            return 0
+        return int(args.run(args))
+    except UserError as error:
+        print(
+            f"ptclock: {error}" if not str(error).startswith("ptclock") else str(error),
+            file=sys.stderr,
+        )
+        return 2
