@@ -1,7 +1,8 @@
 """The command line: ``ptclock`` opens the window; subcommands do the same work headless.
 
 Exit status 0 on success and 2 on bad input, with one clear line on stderr and nothing on
-stdout (../shared/DESIGN.md, "Command-line contract").
+stdout (../shared/DESIGN.md, "Command-line contract"); 1 when the database or the disk is
+the problem (damaged file, newer schema, no permission), also with one line.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ptclock import __version__, paths
-from ptclock.cli import codes_command, units_command
+from ptclock.billing import UnknownCodeError
+from ptclock.cli import backup_command, codes_command, units_command, visit_commands
 from ptclock.cli.parser import OneLineParser, UserError
+from ptclock.store import StoreError
+from ptclock.timekeeper import TimekeeperError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     units_command.add_parser(subparsers)
     codes_command.add_parser(subparsers)
+    visit_commands.add_parsers(subparsers)
+    backup_command.add_parser(subparsers)
     return parser
 
 
@@ -44,9 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         return int(args.run(args))
-    except UserError as error:
-        print(
-            f"ptclock: {error}" if not str(error).startswith("ptclock") else str(error),
-            file=sys.stderr,
-        )
+    except (UserError, TimekeeperError, UnknownCodeError) as error:
+        say(str(error))
         return 2
+    except StoreError as error:
+        say(str(error))
+        return 1
+    except OSError as error:
+        say(f"{error.filename}: {error.strerror}" if error.filename else str(error))
+        return 1
+
+
+def say(message: str) -> None:
+    """One line on stderr, starting with the program's name."""
+    line = " ".join(message.split())
+    print(line if line.startswith("ptclock") else f"ptclock: {line}", file=sys.stderr)

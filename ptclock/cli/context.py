@@ -1,4 +1,4 @@
-"""What every command needs: the code catalog (shipped plus the clinic's file)."""
+"""What every command needs: the code catalog, the settings, and an open store."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from functools import cache
 from ptclock import paths
 from ptclock.billing import Catalog, CatalogError, load_catalog
 from ptclock.cli.parser import UserError
+from ptclock.settings import Settings, SettingsError, load_settings
+from ptclock.store import Store, open_store
+from ptclock.timekeeper import Timekeeper
+from ptclock.timing.clock import Clock, SystemClock
 
 
 @cache
@@ -16,3 +20,17 @@ def catalog() -> Catalog:
         return load_catalog(paths.clinic_codes_file())
     except CatalogError as error:
         raise UserError(f"code catalog: {error}") from None
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise UserError(f"settings: {error}") from None
+
+
+def timekeeper(clock: Clock | None = None) -> Timekeeper:
+    """A timekeeper on the data folder's database (opened, checked, backed up daily)."""
+    clock = clock or SystemClock()
+    store: Store = open_store(today=clock.now().astimezone(clock.zone()).date())
+    return Timekeeper(store, clock, catalog(), settings())

@@ -1,0 +1,194 @@
+"""``ptclock visit`` and ``ptclock timer``: headless control for scripts, pedals and tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import Any
+
+from ptclock.billing import Rule
+from ptclock.cli import context
+from ptclock.cli.parser import UserError, whole_number
+from ptclock.cli.visit_view import visit_json, visit_text
+from ptclock.timing.records import Payer, Performer
+
+
+def add_parsers(subparsers: Any) -> None:
+    visit = subparsers.add_parser("visit", help="start, show, pause and end visits")
+    visits = visit.add_subparsers(title="visit commands", metavar="ACTION", required=True)
+
+    new = visits.add_parser("new", help="start a visit; prints its id")
+    new.add_argument("--patient", required=True, metavar="NAME")
+    new.add_argument("--payer", choices=[p.value for p in Payer])
+    new.add_argument("--rule", choices=[r.value for r in Rule])
+    new.add_argument("--mrn", default="", help="medical record number")
+    new.add_argument(
+        "--concurrent", action="store_true", help="allow timers of this visit to overlap"
+    )
+    new.set_defaults(run=visit_new)
+
+    show = visits.add_parser("show", help="minutes and units of a visit (default: the open one)")
+    show.add_argument("id", nargs="?", type=int, metavar="ID")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=visit_show)
+
+    listing = visits.add_parser("list", help="the visits of a day (default: today)")
+    listing.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=visit_list)
+
+    for name, helptext, action in (
+        ("end", "end a visit: stops its timers and freezes it", "end"),
+        ("pause", "pause a visit: stops its timers until resume", "pause"),
+        ("resume", "resume a paused visit and its timers", "resume"),
+    ):
+        command = visits.add_parser(name, help=helptext)
+        command.add_argument("id", nargs="?", type=int, metavar="ID")
+        command.set_defaults(run=visit_action, action=action)
+
+    rule = visits.add_parser("rule", help="switch the billing rule of a visit")
+    rule.add_argument("rule", choices=[r.value for r in Rule])
+    rule.add_argument("id", nargs="?", type=int, metavar="ID")
+    rule.set_defaults(run=visit_rule)
+
+    note = visits.add_parser("note", help="set the visit note")
+    note.add_argument("text")
+    note.add_argument("--visit", type=int, metavar="ID")
+    note.set_defaults(run=visit_note)
+
+    timer = subparsers.add_parser("timer", help="start, stop and correct code timers")
+    timers = timer.add_subparsers(title="timer commands", metavar="ACTION", required=True)
+
+    start = timers.add_parser("start", help="start a code (one-on-one: stops the running one)")
+    start.add_argument("code")
+    start.add_argument("--visit", type=int, metavar="ID")
+    start.add_argument("--performer", choices=[p.value for p in Performer], default="PT")
+    start.set_defaults(run=timer_start)
+
+    stop = timers.add_parser("stop", help="stop a code, or every running code of the visit")
+    stop.add_argument("code", nargs="?")
+    stop.add_argument("--visit", type=int, metavar="ID")
+    stop.set_defaults(run=timer_stop)
+
+    add = timers.add_parser("add", help="add (or, negative, remove) minutes with a reason")
+    add.add_argument("code")
+    add.add_argument("minutes", metavar="MINUTES")
+    add.add_argument("--reason", required=True, metavar="TEXT")
+    add.add_argument("--visit", type=int, metavar="ID")
+    add.set_defaults(run=timer_add)
+
+    move = timers.add_parser("move", help="move minutes from one code to another")
+    move.add_argument("source", metavar="FROM")
+    move.add_argument("target", metavar="TO")
+    move.add_argument("minutes", metavar="MINUTES")
+    move.add_argument("--reason", required=True, metavar="TEXT")
+    move.add_argument("--visit", type=int, metavar="ID")
+    move.set_defaults(run=timer_move)
+
+    code_note = timers.add_parser("note", help="body part, exercises and goal of a code")
+    code_note.add_argument("code")
+    code_note.add_argument("--body-part")
+    code_note.add_argument("--exercises")
+    code_note.add_argument("--goal")
+    code_note.add_argument("--visit", type=int, metavar="ID")
+    code_note.set_defaults(run=timer_note)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-27") from None
+
+
+def visit_new(args: argparse.Namespace) -> int:
+    keeper = context.timekeeper()
+    visit_id = keeper.new_visit(
+        args.patient,
+        Payer(args.payer) if args.payer else None,
+        Rule(args.rule) if args.rule else None,
+        args.concurrent,
+        args.mrn,
+    )
+    print(visit_id)
+    return 0
+
+
+def visit_show(args: argparse.Namespace) -> int:
+    tally = context.timekeeper().tally(args.id)
+    if args.json:
+        print(json.dumps(visit_json(tally), indent=1, ensure_ascii=False))
+    else:
+        print(visit_text(tally))
+    return 0
+
+
+def visit_list(args: argparse.Namespace) -> int:
+    keeper = context.timekeeper()
+    day = args.date or keeper.clock.now().astimezone(keeper.clock.zone()).date()
+    tallies = [keeper.tally(visit.id) for visit in keeper.store.visits_on(day)]
+    if args.json:
+        print(json.dumps([visit_json(t) for t in tallies], indent=1, ensure_ascii=False))
+        return 0
+    if not tallies:
+        print(f"No visits on {day.isoformat()}.")
+    for tally in tallies:
+        visit = tally.record.visit
+        print(
+            f"{visit.id:>5}  {visit.status.value:<7} {tally.billing.total_units:>3} units  "
+            f"{visit.patient}"
+        )
+    return 0
+
+
+def visit_action(args: argparse.Namespace) -> int:
+    keeper = context.timekeeper()
+    getattr(keeper, args.action)(args.id)
+    return 0
+
+
+def visit_rule(args: argparse.Namespace) -> int:
+    context.timekeeper().set_rule(Rule(args.rule), args.id)
+    return 0
+
+
+def visit_note(args: argparse.Namespace) -> int:
+    context.timekeeper().set_visit_note(args.text, args.visit)
+    return 0
+
+
+def timer_start(args: argparse.Namespace) -> int:
+    started = context.timekeeper().start(args.code, args.visit, Performer(args.performer))
+    for visit_id, code in started.stopped:
+        print(f"stopped {code} (visit {visit_id})")
+    state = "already running" if started.already_running else "started"
+    print(f"{started.code} {state} (visit {started.visit_id})")
+    return 0
+
+
+def timer_stop(args: argparse.Namespace) -> int:
+    for code in context.timekeeper().stop(args.code, args.visit):
+        print(f"stopped {code}")
+    return 0
+
+
+def timer_add(args: argparse.Namespace) -> int:
+    minutes = whole_number(args.minutes, args.minutes, allow_negative=True)
+    context.timekeeper().add_minutes(args.code, minutes, args.reason, args.visit)
+    return 0
+
+
+def timer_move(args: argparse.Namespace) -> int:
+    minutes = whole_number(args.minutes, args.minutes)
+    context.timekeeper().move_minutes(args.source, args.target, minutes, args.reason, args.visit)
+    return 0
+
+
+def timer_note(args: argparse.Namespace) -> int:
+    if args.body_part is None and args.exercises is None and args.goal is None:
+        raise UserError("timer note: give --body-part, --exercises or --goal")
+    context.timekeeper().set_code_note(
+        args.code, args.visit, args.body_part, args.exercises, args.goal
+    )
+    return 0

@@ -1,0 +1,118 @@
+"""How a visit is shown by ``visit show``: JSON for tools, a plain summary for people."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ptclock.cli.units_command import boundary_sentences
+from ptclock.timing.clock import zone_from_name
+from ptclock.timing.tally import VisitTally
+
+
+def visit_json(tally: VisitTally) -> dict[str, Any]:
+    """The ``visit show --json`` shape (documented in README)."""
+    visit = tally.record.visit
+    billing = tally.billing
+    return {
+        "id": visit.id,
+        "patient": visit.patient,
+        "mrn": visit.mrn,
+        "payer": visit.payer.value,
+        "provider": visit.provider,
+        "rule": tally.rule.value,
+        "rule_in_words": tally.rule.in_words,
+        "status": visit.status.value,
+        "concurrent": visit.concurrent,
+        "date_of_service": visit.date_of_service.isoformat(),
+        "time_zone": visit.zone,
+        "started_at": visit.started_at.isoformat(),
+        "ended_at": visit.ended_at.isoformat() if visit.ended_at else None,
+        "elapsed_seconds": tally.elapsed_seconds,
+        "timed_minutes": billing.timed_minutes,
+        "treatment_minutes": billing.treatment_minutes,
+        "timed_units": billing.timed_units,
+        "total_units": billing.total_units,
+        "minutes_to_next_unit": billing.minutes_to_next_unit,
+        "minutes_spare": billing.minutes_spare,
+        "unit_floor_minutes": billing.unit_floor_minutes,
+        "ties": [tie.message for tie in billing.ties],
+        "still_running_check": list(tally.still_running_checks),
+        "note": visit.note,
+        "lines": [
+            {
+                "code": line.code,
+                "descriptor": line.descriptor,
+                "seconds": line.seconds,
+                "minutes": line.minutes,
+                "units": line.units,
+                "timed": line.timed,
+                "running": line.running,
+                "running_since": line.running_since.isoformat() if line.running_since else None,
+                "corrected_seconds": line.adjusted_seconds,
+                "blocks": [
+                    {
+                        "start": block.started_at.isoformat(),
+                        "end": block.ended_at.isoformat() if block.ended_at else None,
+                    }
+                    for block in line.blocks
+                ],
+            }
+            for line in tally.codes
+        ],
+        "corrections": [
+            {
+                "code": adjustment.code,
+                "seconds": adjustment.seconds,
+                "reason": adjustment.reason,
+                "at": adjustment.made_at.isoformat(),
+                "moved": adjustment.transfer_id is not None,
+            }
+            for adjustment in tally.record.adjustments
+        ],
+        "code_notes": [
+            {"code": n.code, "body_part": n.body_part, "exercises": n.exercises, "goal": n.goal}
+            for n in tally.record.code_notes
+        ],
+    }
+
+
+def visit_text(tally: VisitTally) -> str:
+    """A plain summary a therapist reads at the terminal."""
+    visit = tally.record.visit
+    zone = zone_from_name(visit.zone)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%H:%M")
+
+    rows = [
+        f"Visit {visit.id}: {visit.patient} — {visit.payer.value}, {tally.rule.in_words}",
+        f"Date of service {visit.date_of_service.isoformat()}, started {local(visit.started_at)}"
+        + (f", ended {local(visit.ended_at)}" if visit.ended_at else f", {visit.status.value}"),
+        "",
+        f"{'Code':<6} {'Service':<36} {'Time':>7} {'Units':>5}",
+    ]
+    for line in tally.codes:
+        state = "  ▶ running" if line.running else ""
+        if line.still_running_check:
+            state += " — still running?"
+        elapsed = f"{line.seconds // 60}:{line.seconds % 60:02d}"
+        rows.append(
+            f"{line.code:<6} {line.descriptor[:36]:<36} {elapsed:>7} {line.units:>5}{state}"
+        )
+    billing = tally.billing
+    rows += [
+        "",
+        f"Total timed minutes:   {billing.timed_minutes}",
+        f"Total treatment time:  {billing.treatment_minutes} min",
+        f"Total units:           {billing.total_units}",
+        *boundary_sentences(billing),
+        *[tie.message for tie in billing.ties],
+    ]
+    for adjustment in tally.record.adjustments:
+        sign = "+" if adjustment.seconds > 0 else "−"
+        rows.append(
+            f"Correction {local(adjustment.made_at)}: {adjustment.code} {sign}"
+            f"{abs(adjustment.seconds) // 60} min — {adjustment.reason}"
+        )
+    return "\n".join(rows)

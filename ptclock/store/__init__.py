@@ -1,0 +1,14 @@
+"""The SQLite store: the only package that speaks SQL (../shared/DESIGN.md)."""
+
+from ptclock.store.errors import StoreError, UnusableDatabase, WindowAlreadyOpen
+from ptclock.store.store import AuditEntry, Store, open_memory_store, open_store
+
+__all__ = [
+    "AuditEntry",
+    "Store",
+    "StoreError",
+    "UnusableDatabase",
+    "WindowAlreadyOpen",
+    "open_memory_store",
+    "open_store",
+]

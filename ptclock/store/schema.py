@@ -1,0 +1,137 @@
+"""The database schema, as a list of small named migrations (sqlite_utils.Migrations).
+
+Each migration runs in its own transaction and is recorded in ``_sqlite_migrations``;
+``PRAGMA user_version`` holds the number of the newest one, so a database written by a
+newer ptclock is recognised and refused before anything touches it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database, Migrations
+
+APPLICATION_ID = 0x5054434B  # "PTCK": marks the file as ptclock's, in the SQLite header
+
+migrations = Migrations("ptclock")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            mrn TEXT NOT NULL DEFAULT '',
+            payer TEXT NOT NULL
+        );
+        CREATE INDEX patients_name ON patients (name);
+
+        CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients (id),
+            provider TEXT NOT NULL DEFAULT '',
+            date_of_service TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            rule TEXT NOT NULL CHECK (rule IN ('cms', 'ama')),
+            concurrent INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL CHECK (status IN ('open', 'paused', 'ended')),
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            paused_codes TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX visits_date ON visits (date_of_service);
+        CREATE INDEX visits_open ON visits (status) WHERE status != 'ended';
+
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            code TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            zone TEXT NOT NULL,
+            performer TEXT NOT NULL DEFAULT 'PT'
+        );
+        CREATE INDEX segments_visit ON segments (visit_id);
+        CREATE INDEX segments_running ON segments (visit_id) WHERE ended_at IS NULL;
+
+        -- A segment is only ever closed, once: its start and code are never rewritten.
+        CREATE TRIGGER segments_close_only BEFORE UPDATE ON segments
+        WHEN OLD.ended_at IS NOT NULL OR NEW.started_at IS NOT OLD.started_at
+             OR NEW.code IS NOT OLD.code OR NEW.visit_id IS NOT OLD.visit_id
+        BEGIN SELECT RAISE(ABORT, 'segments are closed once and never rewritten'); END;
+        CREATE TRIGGER segments_keep BEFORE DELETE ON segments
+        BEGIN SELECT RAISE(ABORT, 'segments are never deleted'); END;
+
+        CREATE TABLE adjustments (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            code TEXT NOT NULL,
+            seconds INTEGER NOT NULL,
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            made_at TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            transfer_id INTEGER
+        );
+        CREATE INDEX adjustments_visit ON adjustments (visit_id);
+        CREATE TRIGGER adjustments_no_update BEFORE UPDATE ON adjustments
+        BEGIN SELECT RAISE(ABORT, 'corrections are new records, never rewrites'); END;
+        CREATE TRIGGER adjustments_no_delete BEFORE DELETE ON adjustments
+        BEGIN SELECT RAISE(ABORT, 'corrections are new records, never rewrites'); END;
+
+        CREATE TABLE code_notes (
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            code TEXT NOT NULL,
+            body_part TEXT NOT NULL DEFAULT '',
+            exercises TEXT NOT NULL DEFAULT '',
+            goal TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (visit_id, code)
+        );
+
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            zone TEXT NOT NULL,
+            action TEXT NOT NULL,
+            visit_id INTEGER,
+            code TEXT,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX audit_visit ON audit (visit_id);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+        """,
+    )
+
+
+SCHEMA_VERSION = 1
+"""The newest schema this ptclock knows (the number of migrations); kept in user_version."""
+
+
+def run_script(db: Database, script: str) -> None:
+    """Run SQL statements one by one, inside the migration's transaction.
+
+    ``executescript`` would commit first and so break the one-transaction-per-migration
+    promise; a half-applied migration must roll back whole.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement.strip()[:60]}")
+
+
+def migrate(db: Database) -> None:
+    """Bring the schema up to date and record its version in the file's header."""
+    migrations.apply(db)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,428 @@
+"""The store: the only place in ptclock that speaks SQL.
+
+Each event (start, stop, switch, pause, adjust, note, end) is written by the caller inside
+one ``with store.event():`` block — one BEGIN IMMEDIATE … COMMIT with synchronous=FULL —
+before control goes back to the caller, so whatever the user saw is on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ptclock import paths
+from ptclock.billing import Rule
+from ptclock.store import backup, opening
+from ptclock.store.errors import StoreError
+from ptclock.store.schema import migrate
+from ptclock.timing.records import (
+    Adjustment,
+    CodeNote,
+    Payer,
+    Performer,
+    Segment,
+    Visit,
+    VisitRecord,
+    VisitStatus,
+)
+
+
+def to_text(moment: datetime) -> str:
+    """UTC ISO-8601 with offset: the only way a timestamp is stored."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are never stored")
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def from_text(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: datetime
+    action: str
+    visit_id: int | None
+    code: str | None
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    id: int
+    name: str
+    payer: Payer
+    mrn: str
+
+
+class Store:
+    """An open ptclock database."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self.connection = connection
+        self.db = Database(connection)
+        self.path = path
+
+    def close(self) -> None:
+        self.connection.close()
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def event(self) -> Iterator[None]:
+        """One user event, committed durably before the block returns.
+
+        BEGIN IMMEDIATE takes the write lock up front, so a second writer (the CLI while
+        the window writes) waits on the busy timeout instead of failing halfway.
+        """
+        if self.connection.in_transaction:
+            raise StoreError("events do not nest")
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    def _writing(self) -> None:
+        if not self.connection.in_transaction:
+            raise StoreError("writes happen inside store.event()")
+
+    # -- patients -----------------------------------------------------------------------
+
+    def find_patient(self, name: str) -> PatientRow | None:
+        row = self.connection.execute(
+            "SELECT id, name, payer, mrn FROM patients WHERE name = ? ORDER BY id LIMIT 1",
+            (name,),
+        ).fetchone()
+        return PatientRow(row[0], row[1], Payer(row[2]), row[3]) if row else None
+
+    def add_patient(self, name: str, payer: Payer, mrn: str = "") -> int:
+        self._writing()
+        cursor = self.connection.execute(
+            "INSERT INTO patients (name, payer, mrn) VALUES (?, ?, ?)", (name, payer.value, mrn)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def set_patient_payer(self, patient_id: int, payer: Payer) -> None:
+        self._writing()
+        self.connection.execute(
+            "UPDATE patients SET payer = ? WHERE id = ?", (payer.value, patient_id)
+        )
+
+    def patient_names(self, starting: str = "", limit: int = 20) -> list[str]:
+        """Earlier patients' names, for picking one as the user types."""
+        pattern = starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.connection.execute(
+            "SELECT DISTINCT name FROM patients WHERE name LIKE ? ESCAPE '\\' "
+            "ORDER BY name LIMIT ?",
+            (pattern, limit),
+        )
+        return [row[0] for row in rows]
+
+    # -- visits -------------------------------------------------------------------------
+
+    _VISIT_COLUMNS = (
+        "v.id, p.name, p.payer, v.provider, v.date_of_service, v.zone, v.rule, v.status, "
+        "v.started_at, v.ended_at, v.concurrent, v.paused_codes, v.note, p.mrn"
+    )
+
+    def _visits(self, where: str, parameters: tuple[Any, ...] = ()) -> list[Visit]:
+        rows = self.connection.execute(
+            f"SELECT {self._VISIT_COLUMNS} FROM visits v JOIN patients p ON p.id = v.patient_id "
+            f"WHERE {where} ORDER BY v.started_at, v.id",
+            parameters,
+        )
+        return [
+            Visit(
+                id=row[0],
+                patient=row[1],
+                payer=Payer(row[2]),
+                provider=row[3],
+                date_of_service=date.fromisoformat(row[4]),
+                zone=row[5],
+                rule=Rule(row[6]),
+                status=VisitStatus(row[7]),
+                started_at=from_text(row[8]),
+                ended_at=from_text(row[9]) if row[9] else None,
+                concurrent=bool(row[10]),
+                paused_codes=tuple(code for code in row[11].split(",") if code),
+                note=row[12],
+                mrn=row[13],
+            )
+            for row in rows
+        ]
+
+    def add_visit(
+        self,
+        patient_id: int,
+        provider: str,
+        date_of_service: date,
+        zone: str,
+        rule: Rule,
+        started_at: datetime,
+        concurrent: bool = False,
+    ) -> int:
+        self._writing()
+        cursor = self.connection.execute(
+            "INSERT INTO visits (patient_id, provider, date_of_service, zone, rule, concurrent, "
+            "status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+            (
+                patient_id,
+                provider,
+                date_of_service.isoformat(),
+                zone,
+                rule.value,
+                int(concurrent),
+                to_text(started_at),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def visit(self, visit_id: int) -> Visit | None:
+        found = self._visits("v.id = ?", (visit_id,))
+        return found[0] if found else None
+
+    def open_visits(self) -> list[Visit]:
+        """Visits not yet ended, oldest first (uses the partial index on status)."""
+        return self._visits("v.status != 'ended'")
+
+    def visits_on(self, day: date) -> list[Visit]:
+        return self._visits("v.date_of_service = ?", (day.isoformat(),))
+
+    def update_visit(self, visit_id: int, **changes: Any) -> None:
+        """Change a visit's status, rule, end, pause state, concurrency or note."""
+        self._writing()
+        allowed = {"status", "rule", "ended_at", "paused_codes", "concurrent", "note"}
+        if not changes or set(changes) - allowed:
+            raise StoreError(f"cannot change {sorted(set(changes) - allowed)} of a visit")
+        values = [_column_value(value) for value in changes.values()]
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        self.connection.execute(
+            f"UPDATE visits SET {assignments} WHERE id = ?", (*values, visit_id)
+        )
+
+    # -- segments, corrections, notes ----------------------------------------------------
+
+    def segments(self, visit_id: int) -> list[Segment]:
+        rows = self.connection.execute(
+            "SELECT id, visit_id, code, started_at, ended_at, performer FROM segments "
+            "WHERE visit_id = ? ORDER BY started_at, id",
+            (visit_id,),
+        )
+        return [_segment(row) for row in rows]
+
+    def running_segments(self) -> list[Segment]:
+        """Every running segment of every open visit (partial index: no history scan)."""
+        rows = self.connection.execute(
+            "SELECT s.id, s.visit_id, s.code, s.started_at, s.ended_at, s.performer "
+            "FROM visits v JOIN segments s ON s.visit_id = v.id AND s.ended_at IS NULL "
+            "WHERE v.status != 'ended' ORDER BY s.started_at, s.id"
+        )
+        return [_segment(row) for row in rows]
+
+    def add_segment(
+        self, visit_id: int, code: str, started_at: datetime, zone: str, performer: Performer
+    ) -> int:
+        self._writing()
+        cursor = self.connection.execute(
+            "INSERT INTO segments (visit_id, code, started_at, zone, performer) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (visit_id, code, to_text(started_at), zone, performer.value),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def close_segment(self, segment_id: int, ended_at: datetime) -> None:
+        self._writing()
+        self.connection.execute(
+            "UPDATE segments SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+            (to_text(ended_at), segment_id),
+        )
+
+    def adjustments(self, visit_id: int) -> list[Adjustment]:
+        rows = self.connection.execute(
+            "SELECT id, visit_id, code, seconds, reason, made_at, transfer_id FROM adjustments "
+            "WHERE visit_id = ? ORDER BY made_at, id",
+            (visit_id,),
+        )
+        return [
+            Adjustment(row[0], row[1], row[2], row[3], row[4], from_text(row[5]), row[6])
+            for row in rows
+        ]
+
+    def add_adjustment(
+        self,
+        visit_id: int,
+        code: str,
+        seconds: int,
+        reason: str,
+        made_at: datetime,
+        zone: str,
+        transfer_id: int | None = None,
+    ) -> int:
+        self._writing()
+        cursor = self.connection.execute(
+            "INSERT INTO adjustments (visit_id, code, seconds, reason, made_at, zone, transfer_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (visit_id, code, seconds, reason, to_text(made_at), zone, transfer_id),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def code_notes(self, visit_id: int) -> list[CodeNote]:
+        rows = self.connection.execute(
+            "SELECT code, body_part, exercises, goal FROM code_notes WHERE visit_id = ? "
+            "ORDER BY code",
+            (visit_id,),
+        )
+        return [CodeNote(*row) for row in rows]
+
+    def set_code_note(self, visit_id: int, note: CodeNote) -> None:
+        self._writing()
+        self.connection.execute(
+            "INSERT INTO code_notes (visit_id, code, body_part, exercises, goal) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (visit_id, code) DO UPDATE SET "
+            "body_part = excluded.body_part, exercises = excluded.exercises, "
+            "goal = excluded.goal",
+            (visit_id, note.code, note.body_part, note.exercises, note.goal),
+        )
+
+    def record(self, visit_id: int) -> VisitRecord | None:
+        """A visit with its segments, corrections and notes."""
+        visit = self.visit(visit_id)
+        if visit is None:
+            return None
+        return VisitRecord(
+            visit,
+            tuple(self.segments(visit_id)),
+            tuple(self.adjustments(visit_id)),
+            tuple(self.code_notes(visit_id)),
+        )
+
+    # -- audit --------------------------------------------------------------------------
+
+    def audit(
+        self,
+        at: datetime,
+        zone: str,
+        action: str,
+        visit_id: int | None = None,
+        code: str | None = None,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Append one line to the audit trail (append-only: triggers refuse the rest)."""
+        self._writing()
+        self.connection.execute(
+            "INSERT INTO audit (at, zone, action, visit_id, code, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (to_text(at), zone, action, visit_id, code, _json(before), _json(after)),
+        )
+
+    def audit_trail(self, visit_id: int | None = None) -> list[AuditEntry]:
+        where, parameters = (
+            ("WHERE visit_id = ?", (visit_id,)) if visit_id is not None else ("", ())
+        )
+        rows = self.connection.execute(
+            f"SELECT id, at, action, visit_id, code, before, after FROM audit {where} ORDER BY id",
+            parameters,
+        )
+        return [
+            AuditEntry(
+                row[0],
+                from_text(row[1]),
+                row[2],
+                row[3],
+                row[4],
+                json.loads(row[5]) if row[5] is not None else None,
+                json.loads(row[6]) if row[6] is not None else None,
+            )
+            for row in rows
+        ]
+
+    def last_event_at(self) -> datetime | None:
+        """When the newest audit line was written: a wall clock earlier than this went back."""
+        row = self.connection.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        return from_text(row[0]) if row else None
+
+    def integrity(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("PRAGMA integrity_check")]
+
+
+def _segment(row: tuple[Any, ...]) -> Segment:
+    return Segment(
+        row[0],
+        row[1],
+        row[2],
+        from_text(row[3]),
+        from_text(row[4]) if row[4] else None,
+        Performer(row[5]),
+    )
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _column_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return to_text(value)
+    if isinstance(value, Rule | VisitStatus):
+        return value.value
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
+    """Open (or create) the database at ``path`` (default: the data folder's ptclock.sqlite3).
+
+    An existing file is checked before anything is written to it; a daily backup is made
+    through SQLite's backup API (never a file copy, which would miss the -wal file), then
+    pending migrations are applied.
+    """
+    path = path or paths.database_file()
+    backups = path.parent / "backups"
+    fresh = not path.exists()
+    if fresh:
+        try:
+            opening.create_private_file(path)
+        except OSError as error:
+            raise StoreError(f"cannot create the database {path}: {error.strerror}") from error
+    else:
+        opening.check_existing(path, backups)
+    try:
+        connection = opening.connect(path)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot open the database {path}: {error}") from error
+    store = Store(connection, path)
+    try:
+        if not fresh and today is not None:
+            backup.daily_backup(connection, backups, today)
+        migrate(store.db)
+    except sqlite3.Error as error:
+        connection.close()
+        raise StoreError(f"cannot prepare the database {path}: {error}") from error
+    return store
+
+
+def open_memory_store() -> Store:
+    """A throw-away store in memory, for tests and previews."""
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    store = Store(connection, None)
+    migrate(store.db)
+    return store

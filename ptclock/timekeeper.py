@@ -1,0 +1,481 @@
+"""The timekeeper turns a user's intentions (start 97110, pause, add 5 minutes…) into events.
+
+It is where the pure domain (``timing``, ``billing``) meets the store: each method is one
+event, decided by the domain and written in one committed transaction before it returns.
+The window's controller and the CLI both go through it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from ptclock.billing import Catalog, Rule
+from ptclock.settings import Settings
+from ptclock.store import Store
+from ptclock.timing.clock import Clock, zone_name
+from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
+from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, VisitStatus
+from ptclock.timing.switching import segments_to_stop
+from ptclock.timing.tally import VisitTally, code_seconds, tally
+
+MAX_NAME = 200
+MAX_TEXT = 4000
+MAX_CORRECTION_MINUTES = 24 * 60
+
+
+class TimekeeperError(ValueError):
+    """An intention that cannot be carried out; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Started:
+    visit_id: int
+    code: str
+    already_running: bool
+    stopped: tuple[tuple[int, str], ...]
+    """(visit id, code) of the timers this start stopped."""
+
+
+class Timekeeper:
+    def __init__(self, store: Store, clock: Clock, catalog: Catalog, settings: Settings) -> None:
+        self.store = store
+        self.clock = clock
+        self.catalog = catalog
+        self.settings = settings
+        self._watch = ClockWatch(clock)
+        self._compared_with_last_event = False
+
+    # -- reading ------------------------------------------------------------------------
+
+    def visit(self, visit_id: int | None = None) -> Visit:
+        """The visit ``visit_id``, or the current one: running a timer, else the newest open."""
+        if visit_id is not None:
+            found = self.store.visit(visit_id)
+            if found is None:
+                raise TimekeeperError(f"there is no visit {visit_id}")
+            return found
+        open_visits = self.store.open_visits()
+        if not open_visits:
+            raise TimekeeperError(
+                "no visit is open: start one with ptclock visit new --patient NAME"
+            )
+        running = {segment.visit_id for segment in self.store.running_segments()}
+        with_timer = [visit for visit in open_visits if visit.id in running]
+        return (with_timer or open_visits)[-1]
+
+    def tally(self, visit_id: int | None = None) -> VisitTally:
+        visit = self.visit(visit_id)
+        record = self.store.record(visit.id)
+        assert record is not None
+        return tally(record, self.clock.now(), self.catalog, self.settings.long_timer_minutes)
+
+    # -- visits -------------------------------------------------------------------------
+
+    def new_visit(
+        self,
+        patient: str,
+        payer: Payer | None = None,
+        rule: Rule | None = None,
+        concurrent: bool = False,
+        mrn: str = "",
+    ) -> int:
+        name = clean_text(patient, "the patient name", MAX_NAME)
+        if not name:
+            raise TimekeeperError("the patient name is empty")
+        with self.store.event():
+            now, zone = self._event_time()
+            found = self.store.find_patient(name)
+            if found is None:
+                payer = payer or Payer.OTHER
+                patient_id = self.store.add_patient(name, payer, clean_text(mrn, "MRN", 64))
+            else:
+                patient_id = found.id
+                if payer is not None and payer is not found.payer:
+                    self.store.set_patient_payer(patient_id, payer)
+                    self.store.audit(
+                        now,
+                        zone,
+                        "patient_payer",
+                        None,
+                        None,
+                        {"patient_id": patient_id, "payer": found.payer.value},
+                        {"patient_id": patient_id, "payer": payer.value},
+                    )
+                payer = payer or found.payer
+            rule = rule or self.settings.rule_for(payer)
+            visit_id = self.store.add_visit(
+                patient_id,
+                self.settings.provider,
+                now.astimezone(self.clock.zone()).date(),
+                zone,
+                rule,
+                now,
+                concurrent,
+            )
+            self.store.audit(
+                now,
+                zone,
+                "visit_new",
+                visit_id,
+                None,
+                None,
+                {
+                    "patient_id": patient_id,
+                    "payer": payer.value,
+                    "rule": rule.value,
+                    "concurrent": concurrent,
+                },
+            )
+        return visit_id
+
+    def pause(self, visit_id: int | None = None) -> None:
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self._open_visit(visit_id)
+            if visit.status is VisitStatus.PAUSED:
+                raise TimekeeperError(f"visit {visit.id} is already paused")
+            running = self._running_in(visit.id)
+            for segment in running:
+                self._close(segment, now, zone, "pause")
+            codes = tuple(segment.code for segment in running)
+            self.store.update_visit(visit.id, status=VisitStatus.PAUSED, paused_codes=codes)
+            self.store.audit(now, zone, "visit_pause", visit.id, None, None, {"stopped": codes})
+
+    def resume(self, visit_id: int | None = None) -> None:
+        """Resume a paused visit and restart the timers that were running at the pause."""
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self._open_visit(visit_id)
+            if visit.status is not VisitStatus.PAUSED:
+                raise TimekeeperError(f"visit {visit.id} is not paused")
+            self.store.update_visit(visit.id, status=VisitStatus.OPEN, paused_codes=())
+            self.store.audit(
+                now, zone, "visit_resume", visit.id, None, None, {"restarted": visit.paused_codes}
+            )
+            resumed = replace(visit, status=VisitStatus.OPEN, paused_codes=())
+            for code in visit.paused_codes:
+                self._start(resumed, code, now, zone, Performer.PT)
+
+    def end(self, visit_id: int | None = None) -> None:
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self._open_visit(visit_id)
+            for segment in self._running_in(visit.id):
+                self._close(segment, now, zone, "end")
+            self.store.update_visit(
+                visit.id, status=VisitStatus.ENDED, ended_at=now, paused_codes=()
+            )
+            self.store.audit(
+                now,
+                zone,
+                "visit_end",
+                visit.id,
+                None,
+                {"status": visit.status.value},
+                {"status": "ended"},
+            )
+
+    def set_rule(self, rule: Rule, visit_id: int | None = None) -> None:
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self.visit(visit_id)
+            if rule is visit.rule:
+                return
+            self.store.update_visit(visit.id, rule=rule)
+            self.store.audit(
+                now,
+                zone,
+                "visit_rule",
+                visit.id,
+                None,
+                {"rule": visit.rule.value},
+                {"rule": rule.value},
+            )
+
+    def set_visit_note(self, text: str, visit_id: int | None = None) -> None:
+        note = clean_text(text, "the visit note", MAX_TEXT, multiline=True)
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self.visit(visit_id)
+            self.store.update_visit(visit.id, note=note)
+            self.store.audit(
+                now, zone, "visit_note", visit.id, None, {"note": visit.note}, {"note": note}
+            )
+
+    # -- timers -------------------------------------------------------------------------
+
+    def start(
+        self, code: str, visit_id: int | None = None, performer: Performer = Performer.PT
+    ) -> Started:
+        """Start ``code``; in one-on-one mode whatever else the therapist was timing stops."""
+        code = self.catalog[code].code
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self._open_visit(visit_id)
+            if visit.status is VisitStatus.PAUSED:
+                self.store.update_visit(visit.id, status=VisitStatus.OPEN, paused_codes=())
+                self.store.audit(now, zone, "visit_resume", visit.id, None, None, {"restarted": []})
+                visit = replace(visit, status=VisitStatus.OPEN, paused_codes=())
+            return self._start(visit, code, now, zone, performer)
+
+    def stop(self, code: str | None = None, visit_id: int | None = None) -> tuple[str, ...]:
+        """Stop ``code`` (or every running code) of the visit; the codes that were stopped."""
+        if code is not None:
+            code = self.catalog[code].code
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self._open_visit(visit_id)
+            running = [
+                seg for seg in self._running_in(visit.id) if code is None or seg.code == code
+            ]
+            if not running:
+                what = code if code is not None else "no timer"
+                raise TimekeeperError(
+                    f"{what} is not running in visit {visit.id}"
+                    if code is not None
+                    else f"{what} is running in visit {visit.id}"
+                )
+            for segment in running:
+                self._close(segment, now, zone, "stop")
+        return tuple(segment.code for segment in running)
+
+    # -- corrections and notes ----------------------------------------------------------
+
+    def add_minutes(self, code: str, minutes: int, reason: str, visit_id: int | None = None) -> int:
+        """Add (or with negative minutes remove) time on a code; the correction's id."""
+        code = self.catalog[code].code
+        why = self._reason(reason)
+        check_correction(minutes)
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self.visit(visit_id)
+            before = self._seconds(visit.id, code, now)
+            if before + minutes * 60 < 0:
+                raise TimekeeperError(
+                    f"removing {-minutes} minutes would take {code} below zero: it has "
+                    f"{clock_text(before)} in visit {visit.id}"
+                )
+            adjustment = self.store.add_adjustment(visit.id, code, minutes * 60, why, now, zone)
+            self.store.audit(
+                now,
+                zone,
+                "correction",
+                visit.id,
+                code,
+                {"seconds": before},
+                {"seconds": before + minutes * 60, "reason": why, "correction": adjustment},
+            )
+        return adjustment
+
+    def move_minutes(
+        self, source: str, target: str, minutes: int, reason: str, visit_id: int | None = None
+    ) -> None:
+        """Move time from one code to another ("started the wrong code")."""
+        source, target = self.catalog[source].code, self.catalog[target].code
+        why = self._reason(reason)
+        check_correction(minutes)
+        if minutes <= 0:
+            raise TimekeeperError("minutes to move must be more than zero")
+        if source == target:
+            raise TimekeeperError(f"cannot move time from {source} to itself")
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self.visit(visit_id)
+            had = self._seconds(visit.id, source, now)
+            if had < minutes * 60:
+                raise TimekeeperError(
+                    f"{source} has only {clock_text(had)} in visit {visit.id}; "
+                    f"cannot move {minutes} minutes"
+                )
+            first = self.store.add_adjustment(visit.id, source, -minutes * 60, why, now, zone)
+            self.store.add_adjustment(visit.id, target, minutes * 60, why, now, zone, first)
+            self.store.audit(
+                now,
+                zone,
+                "move",
+                visit.id,
+                source,
+                {"from": source},
+                {"to": target, "seconds": minutes * 60, "reason": why},
+            )
+
+    def set_code_note(
+        self,
+        code: str,
+        visit_id: int | None = None,
+        body_part: str | None = None,
+        exercises: str | None = None,
+        goal: str | None = None,
+    ) -> CodeNote:
+        """Fill in what the note needs for a code; fields left None keep their text."""
+        code = self.catalog[code].code
+        with self.store.event():
+            now, zone = self._event_time()
+            visit = self.visit(visit_id)
+            old = next(
+                (n for n in self.store.code_notes(visit.id) if n.code == code), CodeNote(code)
+            )
+            new = CodeNote(
+                code,
+                old.body_part if body_part is None else clean_text(body_part, "body part", 500),
+                old.exercises
+                if exercises is None
+                else clean_text(exercises, "exercises", MAX_TEXT, multiline=True),
+                old.goal if goal is None else clean_text(goal, "goal", MAX_TEXT, multiline=True),
+            )
+            self.store.set_code_note(visit.id, new)
+            self.store.audit(now, zone, "code_note", visit.id, code, note_dict(old), note_dict(new))
+        return new
+
+    # -- the clock ------------------------------------------------------------------------
+
+    def check_clock(self) -> ClockJump | None:
+        """Look for a wall-clock jump or a sleep since the last look and record it.
+
+        A clock that was set: running timers are split at the moment the jump happened,
+        so the time that really passed (monotonic) is kept and the jump is neither lost
+        nor counted. A sleep: the time is kept and the anomaly recorded; the window asks
+        the therapist what to do with it.
+        """
+        with self.store.event():
+            return self._watch_clock()
+
+    # -- inside an event ------------------------------------------------------------------
+
+    def _event_time(self) -> tuple[datetime, str]:
+        self._watch_clock()
+        now, zone = self.clock.now(), zone_name(self.clock.zone())
+        if self._compared_with_last_event:
+            return now, zone
+        # A fresh process (the CLI) cannot have watched the clock: compare with the store.
+        self._compared_with_last_event = True
+        last = self.store.last_event_at()
+        if last is not None and (last - now).total_seconds() > TOLERANCE_SECONDS:
+            self.store.audit(
+                now,
+                zone,
+                "clock_behind",
+                None,
+                None,
+                {"last_event_at": last.isoformat()},
+                {"now": now.isoformat()},
+            )
+        return now, zone
+
+    def _watch_clock(self) -> ClockJump | None:
+        jump = self._watch.check()
+        if jump is None:
+            return None
+        zone = zone_name(self.clock.zone())
+        running = self.store.running_segments()
+        if jump.kind is JumpKind.CLOCK_SET:
+            for segment in running:
+                end = max(jump.expected_now, segment.started_at)
+                self.store.close_segment(segment.id, end)
+                self.store.add_segment(
+                    segment.visit_id, segment.code, jump.actual_now, zone, segment.performer
+                )
+        self.store.audit(
+            jump.actual_now,
+            zone,
+            jump.kind.value,
+            None,
+            None,
+            {"expected_now": jump.expected_now.isoformat()},
+            {
+                "now": jump.actual_now.isoformat(),
+                "seconds": round(jump.seconds),
+                "running": [[s.visit_id, s.code] for s in running],
+                "description": jump.description,
+            },
+        )
+        return jump
+
+    def _start(
+        self, visit: Visit, code: str, now: datetime, zone: str, performer: Performer
+    ) -> Started:
+        running = self.store.running_segments()
+        if any(seg.visit_id == visit.id and seg.code == code for seg in running):
+            return Started(visit.id, code, True, ())
+        visits = {visit.id: visit} | {
+            seg.visit_id: self._visit_of(seg) for seg in running if seg.visit_id != visit.id
+        }
+        stops = segments_to_stop(visit, code, [(visits[s.visit_id], s) for s in running])
+        for segment in stops:
+            self._close(segment, now, zone, "switch")
+        segment_id = self.store.add_segment(visit.id, code, now, zone, performer)
+        self.store.audit(
+            now,
+            zone,
+            "timer_start",
+            visit.id,
+            code,
+            None,
+            {"segment": segment_id, "started_at": now.isoformat(), "performer": performer.value},
+        )
+        return Started(visit.id, code, False, tuple((s.visit_id, s.code) for s in stops))
+
+    def _open_visit(self, visit_id: int | None) -> Visit:
+        visit = self.visit(visit_id)
+        if not visit.is_open:
+            raise TimekeeperError(f"visit {visit.id} has ended; corrections are still possible")
+        return visit
+
+    def _visit_of(self, segment: Segment) -> Visit:
+        visit = self.store.visit(segment.visit_id)
+        assert visit is not None
+        return visit
+
+    def _running_in(self, visit_id: int) -> list[Segment]:
+        return [seg for seg in self.store.running_segments() if seg.visit_id == visit_id]
+
+    def _close(self, segment: Segment, now: datetime, zone: str, why: str) -> None:
+        end = max(now, segment.started_at)  # a clock set back never makes time negative
+        self.store.close_segment(segment.id, end)
+        self.store.audit(
+            now,
+            zone,
+            "timer_stop",
+            segment.visit_id,
+            segment.code,
+            None,
+            {"segment": segment.id, "ended_at": end.isoformat(), "why": why},
+        )
+
+    def _seconds(self, visit_id: int, code: str, now: datetime) -> int:
+        return code_seconds(
+            code, tuple(self.store.segments(visit_id)), tuple(self.store.adjustments(visit_id)), now
+        )
+
+    def _reason(self, reason: str) -> str:
+        why = clean_text(reason, "the reason", 500)
+        if not why:
+            raise TimekeeperError("a correction needs a reason")
+        return why
+
+
+def check_correction(minutes: int) -> None:
+    if minutes == 0:
+        raise TimekeeperError("a correction of 0 minutes changes nothing")
+    if abs(minutes) > MAX_CORRECTION_MINUTES:
+        raise TimekeeperError(f"{minutes} minutes is more than a day")
+
+
+def clean_text(text: str, what: str, limit: int, multiline: bool = False) -> str:
+    """Trimmed text without control characters; too long is an error, not a cut."""
+    allowed = "\n\t" if multiline else ""
+    if any(ord(ch) < 32 and ch not in allowed for ch in text) or "\x7f" in text:
+        raise TimekeeperError(f"{what} contains a control character")
+    text = text.strip()
+    if len(text) > limit:
+        raise TimekeeperError(f"{what} is longer than {limit} characters")
+    return text
+
+
+def clock_text(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def note_dict(note: CodeNote) -> dict[str, str]:
+    return {"body_part": note.body_part, "exercises": note.exercises, "goal": note.goal}

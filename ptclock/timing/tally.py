@@ -1,0 +1,137 @@
+"""What a visit is worth right now: seconds, minutes and units per code, derived, never counted.
+
+A code's seconds = Σ (ended or now − started) over its segments + Σ corrections, never
+below zero. Billing minutes are whole minutes of that, floored, so no unbilled second is
+ever rounded up (../shared/DESIGN.md, "Time rules the code must hold").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ptclock.billing import Billing, Catalog, Rule, bill
+from ptclock.timing.records import Adjustment, Segment, VisitRecord
+
+DEFAULT_LONG_TIMER_MINUTES = 60
+"""A code running longer than this in one go is pointed out ("still running?"), never cut."""
+
+
+@dataclass(frozen=True)
+class TimeBlock:
+    """A stretch of clock time a code was performed in (the evidence for distinct blocks)."""
+
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CodeTime:
+    code: str
+    descriptor: str
+    timed: bool
+    seconds: int
+    minutes: int
+    units: int
+    running_since: datetime | None
+    """Start of the running segment; None when the code is stopped."""
+    still_running_check: bool
+    """Running longer than the long-timer limit in one go: ask "still treating?"."""
+    blocks: tuple[TimeBlock, ...]
+    adjusted_seconds: int
+    """Σ of manual corrections on this code (already included in ``seconds``)."""
+
+    @property
+    def running(self) -> bool:
+        return self.running_since is not None
+
+
+@dataclass(frozen=True)
+class VisitTally:
+    record: VisitRecord
+    rule: Rule
+    now: datetime
+    codes: tuple[CodeTime, ...]
+    billing: Billing
+    elapsed_seconds: int
+    """Clock time from the visit's start to its end (or now)."""
+
+    @property
+    def running_codes(self) -> tuple[str, ...]:
+        return tuple(code.code for code in self.codes if code.running)
+
+    @property
+    def still_running_checks(self) -> tuple[str, ...]:
+        return tuple(code.code for code in self.codes if code.still_running_check)
+
+    def code(self, code: str) -> CodeTime:
+        for line in self.codes:
+            if line.code == code:
+                return line
+        raise KeyError(code)
+
+
+def code_seconds(
+    code: str, segments: tuple[Segment, ...], adjustments: tuple[Adjustment, ...], now: datetime
+) -> int:
+    """Whole seconds of ``code``: its segments plus its corrections, never below zero."""
+    performed = sum(seg.seconds(now) for seg in segments if seg.code == code)
+    corrected = sum(adj.seconds for adj in adjustments if adj.code == code)
+    return max(0, int(performed + corrected))
+
+
+def codes_in_order(record: VisitRecord) -> list[str]:
+    """The visit's codes in the order they were first timed, then codes only corrected.
+
+    Record order (ids), not timestamps: a wall clock set back must not reshuffle the lines.
+    """
+    seen: dict[str, None] = {}
+    for segment in sorted(record.segments, key=lambda seg: seg.id):
+        seen.setdefault(segment.code, None)
+    for adjustment in sorted(record.adjustments, key=lambda adj: adj.id):
+        seen.setdefault(adjustment.code, None)
+    return list(seen)
+
+
+def tally(
+    record: VisitRecord,
+    now: datetime,
+    catalog: Catalog,
+    long_timer_minutes: int = DEFAULT_LONG_TIMER_MINUTES,
+    rule: Rule | None = None,
+) -> VisitTally:
+    """Everything the window, the CLI and reports show about a visit at ``now``."""
+    visit = record.visit
+    rule = rule or visit.rule
+    order = codes_in_order(record)
+    seconds = {code: code_seconds(code, record.segments, record.adjustments, now) for code in order}
+    billing = bill([(code, seconds[code] // 60) for code in order], rule, catalog)
+    limit = timedelta(minutes=long_timer_minutes)
+    lines = []
+    for code, billed in zip(order, billing.lines, strict=True):
+        segments = [seg for seg in record.segments if seg.code == code]
+        running = [seg for seg in segments if seg.running]
+        since = running[0].started_at if running else None
+        lines.append(
+            CodeTime(
+                code=code,
+                descriptor=billed.descriptor,
+                timed=billed.timed,
+                seconds=seconds[code],
+                minutes=billed.minutes,
+                units=billed.units,
+                running_since=since,
+                still_running_check=since is not None and now - since >= limit,
+                blocks=tuple(TimeBlock(seg.started_at, seg.ended_at) for seg in segments),
+                adjusted_seconds=sum(a.seconds for a in record.adjustments if a.code == code),
+            )
+        )
+    end = visit.ended_at or now
+    return VisitTally(
+        record=record,
+        rule=rule,
+        now=now,
+        codes=tuple(lines),
+        billing=billing,
+        elapsed_seconds=max(0, int((end - visit.started_at).total_seconds())),
+    )

@@ -1,0 +1,32 @@
+"""Builders shared by the tests: a timekeeper on a fake clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ptclock.billing import load_catalog
+from ptclock.settings import Settings
+from ptclock.store import Store, open_memory_store, open_store
+from ptclock.timekeeper import Timekeeper
+from ptclock.timing.clock import FakeClock
+
+CATALOG = load_catalog()
+# 10:00 in New York on a Friday, a plain clinic morning.
+MORNING = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)
+
+
+def keeper(
+    clock: FakeClock | None = None,
+    store: Store | None = None,
+    settings: Settings | None = None,
+    path: Path | None = None,
+) -> Timekeeper:
+    clock = clock or FakeClock(MORNING)
+    if store is None:
+        store = open_store(path) if path is not None else open_memory_store()
+    return Timekeeper(store, clock, CATALOG, settings or Settings())
+
+
+def seconds(tk: Timekeeper, code: str, visit_id: int | None = None) -> int:
+    return tk.tally(visit_id).code(code).seconds
