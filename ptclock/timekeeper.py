@@ -7,6 +7,8 @@ The window's controller and the CLI both go through it, so they cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -83,8 +85,7 @@ class Timekeeper:
         name = clean_text(patient, "the patient name", MAX_NAME)
         if not name:
             raise TimekeeperError("the patient name is empty")
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             found = self.store.find_patient(name)
             if found is None:
                 payer = payer or Payer.OTHER
@@ -130,8 +131,7 @@ class Timekeeper:
         return visit_id
 
     def pause(self, visit_id: int | None = None) -> None:
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self._open_visit(visit_id)
             if visit.status is VisitStatus.PAUSED:
                 raise TimekeeperError(f"visit {visit.id} is already paused")
@@ -144,8 +144,7 @@ class Timekeeper:
 
     def resume(self, visit_id: int | None = None) -> None:
         """Resume a paused visit and restart the timers that were running at the pause."""
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self._open_visit(visit_id)
             if visit.status is not VisitStatus.PAUSED:
                 raise TimekeeperError(f"visit {visit.id} is not paused")
@@ -158,8 +157,7 @@ class Timekeeper:
                 self._start(resumed, code, now, zone, Performer.PT)
 
     def end(self, visit_id: int | None = None) -> None:
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self._open_visit(visit_id)
             for segment in self._running_in(visit.id):
                 self._close(segment, now, zone, "end")
@@ -177,8 +175,7 @@ class Timekeeper:
             )
 
     def set_rule(self, rule: Rule, visit_id: int | None = None) -> None:
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self.visit(visit_id)
             if rule is visit.rule:
                 return
@@ -195,8 +192,7 @@ class Timekeeper:
 
     def set_visit_note(self, text: str, visit_id: int | None = None) -> None:
         note = clean_text(text, "the visit note", MAX_TEXT, multiline=True)
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self.visit(visit_id)
             self.store.update_visit(visit.id, note=note)
             self.store.audit(
@@ -210,8 +206,7 @@ class Timekeeper:
     ) -> Started:
         """Start ``code``; in one-on-one mode whatever else the therapist was timing stops."""
         code = self.catalog[code].code
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self._open_visit(visit_id)
             if visit.status is VisitStatus.PAUSED:
                 self.store.update_visit(visit.id, status=VisitStatus.OPEN, paused_codes=())
@@ -223,8 +218,7 @@ class Timekeeper:
         """Stop ``code`` (or every running code) of the visit; the codes that were stopped."""
         if code is not None:
             code = self.catalog[code].code
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self._open_visit(visit_id)
             running = [
                 seg for seg in self._running_in(visit.id) if code is None or seg.code == code
@@ -247,8 +241,7 @@ class Timekeeper:
         code = self.catalog[code].code
         why = self._reason(reason)
         check_correction(minutes)
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self.visit(visit_id)
             before = self._seconds(visit.id, code, now)
             if before + minutes * 60 < 0:
@@ -279,8 +272,7 @@ class Timekeeper:
             raise TimekeeperError("minutes to move must be more than zero")
         if source == target:
             raise TimekeeperError(f"cannot move time from {source} to itself")
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self.visit(visit_id)
             had = self._seconds(visit.id, source, now)
             if had < minutes * 60:
@@ -310,8 +302,7 @@ class Timekeeper:
     ) -> CodeNote:
         """Fill in what the note needs for a code; fields left None keep their text."""
         code = self.catalog[code].code
-        with self.store.event():
-            now, zone = self._event_time()
+        with self._event() as (now, zone):
             visit = self.visit(visit_id)
             old = next(
                 (n for n in self.store.code_notes(visit.id) if n.code == code), CodeNote(code)
@@ -336,20 +327,52 @@ class Timekeeper:
         A clock that was set: running timers are split at the moment the jump happened,
         so the time that really passed (monotonic) is kept and the jump is neither lost
         nor counted. A sleep: the time is kept and the anomaly recorded; the window asks
-        the therapist what to do with it.
+        the therapist what to do with it. Runs in its own transaction, before any event.
         """
+        jump = self._watch.check()
+        if jump is None:
+            return None
+        zone = zone_name(self.clock.zone())
         with self.store.event():
-            return self._watch_clock()
+            running = self.store.running_segments()
+            if jump.kind is JumpKind.CLOCK_SET:
+                for segment in running:
+                    end = max(jump.expected_now, segment.started_at)
+                    self.store.close_segment(segment.id, end)
+                    self.store.add_segment(
+                        segment.visit_id, segment.code, jump.actual_now, zone, segment.performer
+                    )
+            self.store.audit(
+                jump.actual_now,
+                zone,
+                jump.kind.value,
+                None,
+                None,
+                {"expected_now": jump.expected_now.isoformat()},
+                {
+                    "now": jump.actual_now.isoformat(),
+                    "seconds": round(jump.seconds),
+                    "running": [[s.visit_id, s.code] for s in running],
+                    "description": jump.description,
+                },
+            )
+        return jump
 
     # -- inside an event ------------------------------------------------------------------
 
-    def _event_time(self) -> tuple[datetime, str]:
-        self._watch_clock()
-        now, zone = self.clock.now(), zone_name(self.clock.zone())
-        if self._compared_with_last_event:
-            return now, zone
-        # A fresh process (the CLI) cannot have watched the clock: compare with the store.
+    @contextmanager
+    def _event(self) -> Iterator[tuple[datetime, str]]:
+        """One event: the clock checked first, then one transaction with its time and zone."""
+        self.check_clock()
+        with self.store.event():
+            now, zone = self.clock.now(), zone_name(self.clock.zone())
+            if not self._compared_with_last_event:
+                self._note_clock_behind(now, zone)
+            yield now, zone
         self._compared_with_last_event = True
+
+    def _note_clock_behind(self, now: datetime, zone: str) -> None:
+        """A fresh process (the CLI) cannot have watched the clock: compare with the store."""
         last = self.store.last_event_at()
         if last is not None and (last - now).total_seconds() > TOLERANCE_SECONDS:
             self.store.audit(
@@ -361,36 +384,6 @@ class Timekeeper:
                 {"last_event_at": last.isoformat()},
                 {"now": now.isoformat()},
             )
-        return now, zone
-
-    def _watch_clock(self) -> ClockJump | None:
-        jump = self._watch.check()
-        if jump is None:
-            return None
-        zone = zone_name(self.clock.zone())
-        running = self.store.running_segments()
-        if jump.kind is JumpKind.CLOCK_SET:
-            for segment in running:
-                end = max(jump.expected_now, segment.started_at)
-                self.store.close_segment(segment.id, end)
-                self.store.add_segment(
-                    segment.visit_id, segment.code, jump.actual_now, zone, segment.performer
-                )
-        self.store.audit(
-            jump.actual_now,
-            zone,
-            jump.kind.value,
-            None,
-            None,
-            {"expected_now": jump.expected_now.isoformat()},
-            {
-                "now": jump.actual_now.isoformat(),
-                "seconds": round(jump.seconds),
-                "running": [[s.visit_id, s.code] for s in running],
-                "description": jump.description,
-            },
-        )
-        return jump
 
     def _start(
         self, visit: Visit, code: str, now: datetime, zone: str, performer: Performer
