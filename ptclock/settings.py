@@ -1,19 +1,28 @@
-"""The clinic's settings (settings.json in the config folder): who treats, which rule per payer.
+"""The clinic's settings (settings.json in the config folder).
 
-A missing file means defaults; a broken one is one clear error naming the file, never a
-silent reset of what the clinic configured.
+Who treats (name, credentials, NPI — printed on reports), the clinic, the rule per payer,
+favourite codes for the tiles, one-on-one or concurrent by default, and the long-timer
+limit. A missing file means defaults; a broken one is one clear error naming the file,
+never a silent reset of what the clinic configured.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from ptclock import paths
 from ptclock.billing import Rule
 from ptclock.timing.records import DEFAULT_RULES, Payer
 from ptclock.timing.tally import DEFAULT_LONG_TIMER_MINUTES
+
+DEFAULT_FAVOURITES = (
+    "97110", "97112", "97116", "97140", "97530", "97535", "97161", "97162", "97163", "97164",
+)  # fmt: skip
+PAGE_SIZES = ("letter", "a4")
 
 
 class SettingsError(ValueError):
@@ -24,11 +33,95 @@ class SettingsError(ValueError):
 class Settings:
     provider: str = ""
     """The therapist using this install; visits and one-on-one switching are per provider."""
+    credentials: str = ""
+    npi: str = ""
+    clinic_name: str = ""
+    clinic_address: str = ""
     rules: dict[Payer, Rule] = field(default_factory=lambda: dict(DEFAULT_RULES))
     long_timer_minutes: int = DEFAULT_LONG_TIMER_MINUTES
+    favourites: tuple[str, ...] = DEFAULT_FAVOURITES
+    concurrent_by_default: bool = False
+    page_size: str = "letter"
 
     def rule_for(self, payer: Payer) -> Rule:
         return self.rules.get(payer, DEFAULT_RULES[payer])
+
+    def changed(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+def valid_npi(npi: str) -> bool:
+    """A National Provider Identifier: 10 digits whose last is the Luhn check digit of
+    the other nine prefixed with 80840 (CMS NPI check-digit standard)."""
+    if len(npi) != 10 or not npi.isascii() or not npi.isdigit():
+        return False
+    digits = [int(d) for d in "80840" + npi]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2 == 1:
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return total % 10 == 0
+
+
+def _text(data: dict[str, Any], key: str, limit: int = 300) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be text")
+    if len(value) > limit:
+        raise ValueError(f"{key} is longer than {limit} characters")
+    return value.strip()
+
+
+def settings_from_dict(data: Any) -> Settings:
+    if not isinstance(data, dict):
+        raise ValueError("settings must be a JSON object")
+    rules = dict(DEFAULT_RULES)
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise ValueError("rules must map payers to cms or ama")
+    for payer, rule in raw_rules.items():
+        rules[Payer(payer)] = Rule(rule)
+    limit = data.get("long_timer_minutes", DEFAULT_LONG_TIMER_MINUTES)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 24 * 60:
+        raise ValueError(f"long_timer_minutes must be whole minutes 1–1440, not {limit!r}")
+    favourites = data.get("favourites", list(DEFAULT_FAVOURITES))
+    if not isinstance(favourites, list) or not all(isinstance(c, str) for c in favourites):
+        raise ValueError("favourites must be a list of codes")
+    npi = _text(data, "npi", 10)
+    if npi and not valid_npi(npi):
+        raise ValueError(f"npi {npi!r} is not a valid 10-digit NPI")
+    page_size = data.get("page_size", "letter")
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be letter or a4, not {page_size!r}")
+    return Settings(
+        provider=_text(data, "provider", 200),
+        credentials=_text(data, "credentials", 100),
+        npi=npi,
+        clinic_name=_text(data, "clinic_name", 200),
+        clinic_address=_text(data, "clinic_address", 500),
+        rules=rules,
+        long_timer_minutes=limit,
+        favourites=tuple(dict.fromkeys(code.strip().upper() for code in favourites)),
+        concurrent_by_default=bool(data.get("concurrent_by_default", False)),
+        page_size=page_size,
+    )
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    return {
+        "provider": settings.provider,
+        "credentials": settings.credentials,
+        "npi": settings.npi,
+        "clinic_name": settings.clinic_name,
+        "clinic_address": settings.clinic_address,
+        "rules": {payer.value: rule.value for payer, rule in settings.rules.items()},
+        "long_timer_minutes": settings.long_timer_minutes,
+        "favourites": list(settings.favourites),
+        "concurrent_by_default": settings.concurrent_by_default,
+        "page_size": settings.page_size,
+    }
 
 
 def load_settings(path: Path | None = None) -> Settings:
@@ -39,16 +132,21 @@ def load_settings(path: Path | None = None) -> Settings:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise SettingsError(f"{path}: cannot be read as settings ({error})") from error
-    if not isinstance(data, dict):
-        raise SettingsError(f"{path}: settings must be a JSON object")
     try:
-        provider = str(data.get("provider", ""))
-        rules = dict(DEFAULT_RULES)
-        for payer, rule in dict(data.get("rules", {})).items():
-            rules[Payer(payer)] = Rule(rule)
-        limit = data.get("long_timer_minutes", DEFAULT_LONG_TIMER_MINUTES)
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 24 * 60:
-            raise ValueError(f"long_timer_minutes must be whole minutes 1–1440, not {limit!r}")
+        return settings_from_dict(data)
     except (TypeError, ValueError) as error:
         raise SettingsError(f"{path}: {error}") from error
-    return Settings(provider, rules, limit)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write settings atomically (temporary file, then rename), readable by the owner only."""
+    path = path or paths.settings_file()
+    paths.private_dir(path.parent)
+    temporary = path.with_name(f".{path.name}.partial")
+    descriptor = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump(settings_to_dict(settings), file, indent=2, ensure_ascii=False)
+        file.flush()
+        os.fsync(file.fileno())
+    temporary.replace(path)
+    return path

@@ -32,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="keep the database in DIR (default: the user data folder; PTCLOCK_DATA_DIR works too)",
     )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the window on a throw-away sample visit"
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start the app, show the window, exit 0 (or non-zero with the reason)",
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     units_command.add_parser(subparsers)
     codes_command.add_parser(subparsers)
@@ -47,8 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.data_dir is not None:
             paths.use_data_dir(args.data_dir)
         if not hasattr(args, "run"):
-            parser.print_help()
-            return 0
+            from ptclock.app import run_window
+
+            return run_window(demo=args.demo, smoke_test=args.smoke_test)
         return int(args.run(args))
     except (UserError, TimekeeperError, UnknownCodeError) as error:
         say(str(error))

@@ -356,6 +356,10 @@ class Store:
         row = self.connection.execute("SELECT at FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         return from_text(row[0]) if row else None
 
+    def data_version(self) -> int:
+        """Changes when another connection (the CLI, another process) commits."""
+        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
     def integrity(self) -> list[str]:
         return [row[0] for row in self.connection.execute("PRAGMA integrity_check")]
 

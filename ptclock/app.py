@@ -1,0 +1,153 @@
+"""Opening the window: ``ptclock``, ``ptclock --demo`` and ``ptclock --smoke-test``."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+
+from ptclock import paths
+
+XCB_PACKAGES = {
+    # library Qt's xcb plugin needs → the Debian/Ubuntu package that has it
+    "xcb-cursor": "libxcb-cursor0",
+    "xcb-icccm": "libxcb-icccm4",
+    "xcb-keysyms": "libxcb-keysyms1",
+    "xkbcommon-x11": "libxkbcommon-x11-0",
+}
+
+
+def missing_display_library() -> str | None:
+    """On Linux with X11, the package to install when Qt's xcb plugin cannot load.
+
+    Qt's own message is a wall of text ending in "Aborted"; this says it in one line.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    if not platform and (os.environ.get("WAYLAND_DISPLAY") or not os.environ.get("DISPLAY")):
+        return None
+    for library, package in XCB_PACKAGES.items():
+        if ctypes.util.find_library(library) is None:
+            return package
+    return None
+
+
+def icon_path() -> Path:
+    return Path(str(resources.files("ptclock.resources").joinpath("icons/ptclock.svg")))
+
+
+def make_demo_data() -> Path:
+    """A throw-away data folder with a visit in progress, for first looks and screenshots."""
+    from ptclock.billing import load_catalog
+    from ptclock.settings import Settings, save_settings
+    from ptclock.store import open_store
+    from ptclock.timekeeper import Timekeeper
+    from ptclock.timing.clock import FakeClock, SystemClock
+    from ptclock.timing.records import Payer
+
+    folder = Path(tempfile.mkdtemp(prefix="ptclock-demo-"))
+    paths.use_data_dir(folder / "data")
+    os.environ[paths.CONFIG_ENV] = str(folder / "config")
+    settings = Settings(
+        provider="Jordan Lee",
+        credentials="PT, DPT",
+        npi="1234567893",
+        clinic_name="Riverside Physical Therapy",
+        clinic_address="12 Mill Street, Springfield",
+    )
+    save_settings(settings)
+    real = SystemClock()
+    clock = FakeClock(real.now() - timedelta(minutes=31), zone=_zone_key(real))
+    keeper = Timekeeper(open_store(), clock, load_catalog(), settings)
+    keeper.new_visit("Demo Patient", Payer.MEDICARE)
+    keeper.start("97110")
+    clock.advance(minutes=14, seconds=20)
+    keeper.set_code_note(
+        "97110", body_part="left knee", exercises="SLR 3×10, 2 lb", goal="climb stairs at home"
+    )
+    keeper.start("97140")
+    clock.advance(minutes=9, seconds=5)
+    keeper.start("97530")
+    keeper.store.close()
+    return folder
+
+
+def _zone_key(clock: object) -> str:
+    from ptclock.timing.clock import SystemClock, zone_name
+
+    name = zone_name(clock.zone()) if isinstance(clock, SystemClock) else "UTC"
+    return name if "/" in name or name == "UTC" else "UTC"
+
+
+def run_window(demo: bool = False, smoke_test: bool = False) -> int:
+    """Open the window; returns the exit status."""
+    package = missing_display_library()
+    if package is not None:
+        print(
+            f"ptclock: the window needs the system package {package} "
+            f"(for example: sudo apt install {package})",
+            file=sys.stderr,
+        )
+        return 1
+
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ptclock.billing import CatalogError
+    from ptclock.cli import context
+    from ptclock.cli.parser import UserError
+    from ptclock.store import StoreError, WindowAlreadyOpen
+    from ptclock.store.window_lock import WindowLock
+    from ptclock.ui.controller import SessionController
+    from ptclock.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("ptclock")
+    app.setDesktopFileName("ptclock")
+    icon = QIcon(str(icon_path()))
+    app.setWindowIcon(icon)
+    if demo:
+        make_demo_data()
+
+    lock = WindowLock(paths.window_lock_file())
+    try:
+        lock.acquire()
+    except WindowAlreadyOpen as error:
+        print(f"ptclock: {error}", file=sys.stderr)
+        return 0
+    try:
+        keeper = context.timekeeper()
+    except (UserError, StoreError, CatalogError, OSError) as error:
+        message = str(error)
+        print(f"ptclock: {message}", file=sys.stderr)
+        if not smoke_test:
+            QMessageBox.critical(None, "ptclock cannot open its data", message)
+        lock.release()
+        return 1
+    controller = SessionController(keeper)
+    window = MainWindow(controller, icon)
+    window.show()
+    if smoke_test:
+        app.processEvents()
+        shown = window.isVisible() and keeper.store.integrity() == ["ok"]
+        window.ticker.stop()
+        keeper.store.close()
+        lock.release()
+        if not shown:
+            print("ptclock: smoke test failed: the window did not show", file=sys.stderr)
+            return 1
+        print(f"ptclock smoke test: ok ({app.platformName()})")
+        return 0
+    app.setQuitOnLastWindowClosed(True)
+    status = app.exec()
+    keeper.store.close()
+    lock.release()
+    return int(status)

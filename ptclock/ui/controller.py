@@ -1,0 +1,230 @@
+"""The window's controller: turns clicks into timekeeper calls and tells the widgets.
+
+The widgets hold no rule; they call these methods and redraw on ``changed``. A failed
+intention (a rule said no) arrives as ``failed`` with the one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
+from ptclock.settings import Settings
+from ptclock.timekeeper import Timekeeper, TimekeeperError
+from ptclock.timing.clock_watch import ClockJump, JumpKind
+from ptclock.timing.records import CodeNote, Payer, Visit, VisitStatus
+from ptclock.timing.tally import VisitTally
+
+
+class SessionController(QObject):
+    changed = Signal()
+    """The visit shown, its numbers or the day's list changed: redraw."""
+    failed = Signal(str)
+    """An intention was refused; the message says why (nothing was changed)."""
+    long_timer = Signal(str)
+    """A code has run past the long-timer limit: ask "still treating?" (once per run)."""
+    slept = Signal(object)
+    """The computer slept while a timer ran (a ClockJump): ask what to do with the time."""
+
+    def __init__(self, keeper: Timekeeper, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.keeper = keeper
+        self.visit_id: int | None = None
+        self._asked_long: set[tuple[int, str, str]] = set()
+        self._data_version = keeper.store.data_version()
+        try:
+            self.visit_id = keeper.visit().id
+        except TimekeeperError:
+            self.visit_id = None
+
+    # -- what the widgets read ----------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.keeper.catalog
+
+    @property
+    def settings(self) -> Settings:
+        return self.keeper.settings
+
+    def tally(self) -> VisitTally | None:
+        if self.visit_id is None:
+            return None
+        try:
+            return self.keeper.tally(self.visit_id)
+        except TimekeeperError:
+            self.visit_id = None
+            return None
+
+    def favourites(self) -> list[Code]:
+        """The tiles: favourite codes from settings, then codes used in this visit."""
+        codes: dict[str, Code] = {}
+        for code in self.settings.favourites:
+            if code in self.catalog:
+                codes[self.catalog[code].code] = self.catalog[code]
+        tally = self.tally()
+        if tally is not None:
+            for line in tally.codes:
+                codes.setdefault(line.code, self.catalog[line.code])
+        return list(codes.values())
+
+    def today(self) -> list[VisitTally]:
+        clock = self.keeper.clock
+        day = clock.now().astimezone(clock.zone()).date()
+        return [self.keeper.tally(visit.id) for visit in self.keeper.store.visits_on(day)]
+
+    def left_open(self) -> list[Visit]:
+        """Visits still open from an earlier day: to be pointed out, never closed silently."""
+        clock = self.keeper.clock
+        today: date = clock.now().astimezone(clock.zone()).date()
+        return [v for v in self.keeper.store.open_visits() if v.date_of_service < today]
+
+    def patient_names(self, starting: str = "") -> list[str]:
+        return self.keeper.store.patient_names(starting, limit=200)
+
+    def anything_running(self) -> bool:
+        return bool(self.keeper.store.running_segments())
+
+    # -- intentions ------------------------------------------------------------------------
+
+    def _do(self, action: Callable[[], Any]) -> bool:
+        try:
+            action()
+        except (TimekeeperError, UnknownCodeError) as error:
+            self.failed.emit(str(error))
+            return False
+        self._data_version = self.keeper.store.data_version()
+        self.changed.emit()
+        return True
+
+    def start_visit(self, patient: str, payer: Payer) -> bool:
+        def new() -> None:
+            self.visit_id = self.keeper.new_visit(
+                patient, payer, concurrent=self.settings.concurrent_by_default
+            )
+
+        return self._do(new)
+
+    def open_visit(self, visit_id: int) -> None:
+        self.visit_id = visit_id
+        self.changed.emit()
+
+    def toggle(self, code: str) -> bool:
+        """Start ``code``, or stop it if it is running (the tile's click)."""
+        tally = self.tally()
+        if tally is None:
+            self.failed.emit("Start a visit first (Ctrl+N).")
+            return False
+        visit_id = tally.record.visit.id
+        if code in tally.running_codes:
+            return self._do(lambda: self.keeper.stop(code, visit_id))
+        return self._do(lambda: self.keeper.start(code, visit_id))
+
+    def toggle_on(self, code: str) -> bool:
+        """Start ``code`` unless it already runs (tray "switch to", the code picker)."""
+        tally = self.tally()
+        if tally is not None and code in tally.running_codes:
+            return True
+        return self.toggle(code)
+
+    def stop_running(self) -> bool:
+        tally = self.tally()
+        if tally is None or not tally.running_codes:
+            return False
+        return self._do(lambda: self.keeper.stop(None, tally.record.visit.id))
+
+    def pause_or_resume(self) -> bool:
+        tally = self.tally()
+        if tally is None or not tally.record.visit.is_open:
+            return False
+        visit_id = tally.record.visit.id
+        if tally.record.visit.status is VisitStatus.PAUSED:
+            return self._do(lambda: self.keeper.resume(visit_id))
+        return self._do(lambda: self.keeper.pause(visit_id))
+
+    def end_visit(self) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(lambda: self.keeper.end(visit_id))
+
+    def set_rule(self, rule: Rule) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(lambda: self.keeper.set_rule(rule, visit_id))
+
+    def add_minutes(self, code: str, minutes: int, reason: str) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(
+            lambda: self.keeper.add_minutes(code, minutes, reason, visit_id)
+        )
+
+    def move_minutes(self, source: str, target: str, minutes: int, reason: str) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(
+            lambda: self.keeper.move_minutes(source, target, minutes, reason, visit_id)
+        )
+
+    def save_code_note(self, note: CodeNote) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(
+            lambda: self.keeper.set_code_note(
+                note.code, visit_id, note.body_part, note.exercises, note.goal
+            )
+        )
+
+    def save_visit_note(self, text: str) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(lambda: self.keeper.set_visit_note(text, visit_id))
+
+    def discard_sleep(self, jump: ClockJump, keep_running: bool) -> bool:
+        """Take the time the computer slept back off the timers that ran through it."""
+        gap_minutes = int(jump.seconds // 60)
+        running = [(seg.visit_id, seg.code) for seg in self.keeper.store.running_segments()]
+
+        def discard() -> None:
+            for visit_id, code in running:
+                if gap_minutes > 0:
+                    self.keeper.add_minutes(
+                        code, -gap_minutes, "computer was asleep: time discarded", visit_id
+                    )
+                if not keep_running:
+                    self.keeper.stop(code, visit_id)
+
+        return self._do(discard)
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.keeper.settings = settings
+        self.changed.emit()
+
+    # -- the one-second look -----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Called by the window's tick: clock check, other processes' writes, reminders."""
+        try:
+            jump = self.keeper.check_clock()
+        except TimekeeperError as error:
+            self.failed.emit(str(error))
+            jump = None
+        if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
+            self.slept.emit(jump)
+        version = self.keeper.store.data_version()
+        if version != self._data_version:
+            # Another process wrote (ptclock timer … from a script or a pedal): follow it
+            # to the visit with the running timer unless this one is running something.
+            self._data_version = version
+            shown = self.tally()
+            if shown is None or not shown.running_codes:
+                with suppress(TimekeeperError):
+                    self.visit_id = self.keeper.visit().id
+        tally = self.tally()
+        if tally is not None:
+            for code in tally.still_running_checks:
+                since = tally.code(code).running_since
+                key = (tally.record.visit.id, code, since.isoformat() if since else "")
+                if key not in self._asked_long:
+                    self._asked_long.add(key)
+                    self.long_timer.emit(code)
+        self.changed.emit()

@@ -1,0 +1,446 @@
+"""The window a therapist uses all day: visit header, code tiles, totals, documentation, today."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptclock.billing import Code, Rule
+from ptclock.settings import SettingsError, save_settings
+from ptclock.timing.clock_watch import ClockJump
+from ptclock.timing.records import VisitStatus
+from ptclock.ui import words
+from ptclock.ui.audit_dialog import AuditDialog
+from ptclock.ui.code_picker import CodePicker
+from ptclock.ui.code_tile import CodeTile
+from ptclock.ui.compact_strip import CompactStrip
+from ptclock.ui.controller import SessionController
+from ptclock.ui.correction_dialog import CorrectionDialog
+from ptclock.ui.documentation_panel import DocumentationPanel
+from ptclock.ui.settings_dialog import SettingsDialog
+from ptclock.ui.start_visit_dialog import StartVisitDialog
+from ptclock.ui.today_panel import TodayPanel
+from ptclock.ui.totals_panel import TotalsPanel
+from ptclock.ui.tray import TrayIcon
+from ptclock.ui.visit_header import VisitHeader
+
+STYLE = """
+QPushButton#tile { border: 2px solid palette(mid); border-radius: 10px; text-align: left; }
+QPushButton#tile[running="true"] { border: 5px solid palette(highlight); }
+QLabel#warning, QLabel#tie { font-weight: bold; }
+"""
+TILE_COLUMNS = 4
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, controller: SessionController, icon: QIcon | None = None, save_to_disk: bool = True
+    ) -> None:
+        super().__init__()
+        self.controller = controller
+        self.save_to_disk = save_to_disk
+        self.setWindowTitle("ptclock")
+        self.setStyleSheet(STYLE)
+        if icon is not None:
+            self.setWindowIcon(icon)
+        self.resize(1100, 720)
+        self.tiles: dict[str, CodeTile] = {}
+        self._tile_codes: tuple[str, ...] = ()
+        self._dialog: QMessageBox | None = None
+
+        self.header = VisitHeader()
+        self.header.start_visit.connect(self.new_visit)
+        self.header.switch_rule.connect(controller.set_rule)
+        self.header.pause_resume.connect(controller.pause_or_resume)
+        self.header.end_visit.connect(self.end_visit)
+
+        self.tile_grid = QGridLayout()
+        self.tile_grid.setSpacing(10)
+        self.add_code_button = QPushButton("+ Add code…")
+        self.add_code_button.setMinimumHeight(44)
+        self.add_code_button.setAccessibleName("Add code")
+        self.add_code_button.clicked.connect(self.add_code)
+        tiles_page = QWidget()
+        tiles_layout = QVBoxLayout(tiles_page)
+        tiles_layout.addLayout(self.tile_grid)
+        tiles_layout.addStretch()
+        row = QHBoxLayout()
+        row.addWidget(self.add_code_button)
+        row.addStretch()
+        tiles_layout.addLayout(row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(tiles_page)
+
+        self.documentation = DocumentationPanel()
+        self.documentation.save_requested.connect(self.save_documentation)
+        self.today = TodayPanel()
+        self.today.open_requested.connect(self.open_visit)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(scroll, "Timers")
+        self.tabs.addTab(self.documentation, "Documentation")
+        self.tabs.addTab(self.today, "Today")
+        self.totals = TotalsPanel()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.totals)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.compact = CompactStrip()
+        self.compact.expand_requested.connect(self.leave_compact)
+        self.compact.stop_requested.connect(controller.stop_running)
+        self.tray = TrayIcon(icon or QIcon(), self)
+        self.tray.show_window.connect(self.bring_back)
+        self.tray.stop_requested.connect(controller.stop_running)
+        self.tray.switch_requested.connect(controller.toggle_on)
+        self.tray.quit_requested.connect(self.quit_from_tray)
+        self.tray.show()
+        self._quitting = False
+
+        self._build_menus()
+        controller.changed.connect(self.redraw)
+        controller.failed.connect(self.show_problem)
+        controller.long_timer.connect(self.ask_still_treating)
+        controller.slept.connect(self.ask_about_sleep)
+
+        self.ticker = QTimer(self)
+        self.ticker.setSingleShot(True)
+        self.ticker.setTimerType(Qt.TimerType.CoarseTimer)
+        self.ticker.timeout.connect(self.tick)
+        self.watcher = QFileSystemWatcher(self)
+        self._watch_database()
+        self.watcher.fileChanged.connect(lambda _path: self.tick())
+        self.redraw()
+        left_open = controller.left_open()
+        if left_open:
+            self.show_problem(
+                f"A visit from {left_open[0].date_of_service.isoformat()} is still open: see Today."
+            )
+
+    # -- menus and keys --------------------------------------------------------------------
+
+    def _action(self, menu_name: str, text: str, slot: object, shortcut: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self._menus[menu_name].addAction(action)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(name) for name in ("&Visit", "&Timer", "Vie&w", "&Tools")}
+        self.new_visit_action = self._action("&Visit", "&New visit…", self.new_visit, "Ctrl+N")
+        self.pause_action = self._action(
+            "&Visit", "&Pause / resume", self.controller.pause_or_resume, "Space"
+        )
+        self._action("&Visit", "Switch billing &rule", self.switch_rule, "Ctrl+R")
+        self._action("&Visit", "&End visit…", self.end_visit, "Ctrl+Shift+E")
+        self._menus["&Visit"].addSeparator()
+        self._action("&Visit", "&Correct time…", self.correct_time, "Ctrl+E")
+        self._action("&Visit", "&Audit trail…", self.show_audit, "Ctrl+Shift+A")
+        self.stop_action = self._action(
+            "&Timer", "&Stop running code", self.controller.stop_running, "Esc"
+        )
+        self._action("&Timer", "&Add code…", self.add_code, "Ctrl+K")
+        self._menus["&Timer"].addSeparator()
+        self.key_actions: list[QAction] = []
+        for number in range(1, 10):
+            action = self._action(
+                "&Timer",
+                f"Toggle favourite {number}",
+                lambda _checked=False, n=number: self.toggle_key(n),
+                str(number),
+            )
+            self.key_actions.append(action)
+        self.compact_action = self._action("Vie&w", "&Compact mode", self.enter_compact, "Ctrl+M")
+        self._action("Vie&w", "&Timers", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._action("Vie&w", "&Documentation", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._action("Vie&w", "T&oday", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self._action("&Tools", "&Settings…", self.edit_settings, "Ctrl+,")
+
+    def toggle_key(self, number: int) -> None:
+        codes = list(self._tile_codes)
+        if number <= len(codes):
+            self.controller.toggle(codes[number - 1])
+
+    # -- redraw --------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        tally = self.controller.tally()
+        self.header.show_tally(tally)
+        self.totals.show_tally(tally)
+        self.documentation.show_tally(tally)
+        self.compact.show_tally(tally)
+        codes = self.controller.favourites()
+        self.tray.show_tally(tally, codes)
+        self._rebuild_tiles(codes)
+        running = tally.running_codes if tally is not None else ()
+        paused = tally is not None and tally.record.visit.status is VisitStatus.PAUSED
+        for code, tile in self.tiles.items():
+            line = None
+            if tally is not None:
+                try:
+                    line = tally.code(code)
+                except KeyError:
+                    line = None
+            tile.show_time(
+                line.seconds if line else 0,
+                line.units if line else 0,
+                code in running,
+                paused and tally is not None and code in tally.record.visit.paused_codes,
+            )
+            tile.setEnabled(tally is not None and tally.record.visit.is_open)
+        self.today.show_day(self.controller.today(), self.controller.left_open())
+        self.stop_action.setEnabled(bool(running))
+        self._arm_ticker(bool(running))
+
+    def _rebuild_tiles(self, codes: list[Code]) -> None:
+        wanted = tuple(code.code for code in codes)
+        if wanted == self._tile_codes:
+            return
+        self._tile_codes = wanted
+        for tile in self.tiles.values():
+            self.tile_grid.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = {}
+        for index, code in enumerate(codes):
+            key = str(index + 1) if index < 9 else ""
+            tile = CodeTile(code, key)
+            tile.clicked.connect(lambda _checked=False, c=code.code: self.controller.toggle(c))
+            self.tile_grid.addWidget(tile, index // TILE_COLUMNS, index % TILE_COLUMNS)
+            self.tiles[code.code] = tile
+        for number, action in enumerate(self.key_actions, start=1):
+            if number <= len(codes):
+                action.setText(f"Toggle {codes[number - 1].code} {codes[number - 1].descriptor}")
+                action.setEnabled(True)
+            else:
+                action.setText(f"Toggle favourite {number}")
+                action.setEnabled(False)
+
+    # -- the one-second tick ---------------------------------------------------------------
+
+    def _arm_ticker(self, running: bool) -> None:
+        """Tick on the next whole second while something runs; no tick otherwise."""
+        if not running:
+            self.ticker.stop()
+            return
+        if not self.ticker.isActive():
+            now = datetime.now()
+            self.ticker.start(1000 - now.microsecond // 1000 + 5)
+
+    def tick(self) -> None:
+        self.ticker.stop()
+        self.controller.refresh()
+
+    def _watch_database(self) -> None:
+        path = self.controller.keeper.store.path
+        if path is None:
+            return
+        files = [path, path.with_name(path.name + "-wal")]
+        self.watcher.addPaths([str(name) for name in files if name.exists()])
+
+    # -- visit actions ---------------------------------------------------------------------
+
+    def new_visit(self) -> None:
+        dialog = StartVisitDialog(self.controller.patient_names(), self)
+        if dialog.exec() == StartVisitDialog.DialogCode.Accepted:
+            self.controller.start_visit(dialog.patient(), dialog.payer())
+            self.tabs.setCurrentIndex(0)
+
+    def end_visit(self) -> None:
+        tally = self.controller.tally()
+        if tally is None or not tally.record.visit.is_open:
+            return
+        answer = QMessageBox.question(
+            self,
+            "End visit",
+            f"End the visit of {tally.record.visit.patient}? Timers stop and the visit is "
+            f"frozen at {words.units(tally.billing.total_units)}; corrections stay possible.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.end_visit()
+
+    def switch_rule(self) -> None:
+        tally = self.controller.tally()
+        if tally is not None:
+            self.controller.set_rule(Rule.AMA if tally.rule is Rule.CMS else Rule.CMS)
+
+    def open_visit(self, visit_id: int) -> None:
+        self.controller.open_visit(visit_id)
+        self.tabs.setCurrentIndex(0)
+
+    def add_code(self) -> None:
+        picker = CodePicker(self.controller.catalog, self)
+        if picker.exec() == CodePicker.DialogCode.Accepted:
+            code = picker.chosen()
+            if code is not None:
+                self.controller.toggle_on(code)
+
+    def correct_time(self) -> None:
+        tally = self.controller.tally()
+        if tally is None:
+            self.show_problem("Open a visit first.")
+            return
+        dialog = CorrectionDialog(tally, self.controller.favourites(), self)
+        if dialog.exec() != CorrectionDialog.DialogCode.Accepted:
+            return
+        if dialog.moving():
+            self.controller.move_minutes(
+                dialog.code(), dialog.target(), dialog.minutes(), dialog.reason()
+            )
+        else:
+            self.controller.add_minutes(dialog.code(), dialog.minutes(), dialog.reason())
+
+    def show_audit(self) -> None:
+        tally = self.controller.tally()
+        if tally is None:
+            return
+        visit = tally.record.visit
+        AuditDialog(self.controller.keeper.store.audit_trail(visit.id), visit.zone, self).exec()
+
+    def save_documentation(self) -> None:
+        for note in self.documentation.notes():
+            if not self.controller.save_code_note(note):
+                return
+        if self.controller.save_visit_note(self.documentation.note_text()):
+            self.statusBar().showMessage("Documentation saved.", 5000)
+
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.result_settings is None:
+            return
+        if self.save_to_disk:
+            try:
+                save_settings(dialog.result_settings)
+            except (OSError, SettingsError) as error:
+                self.show_problem(f"Settings were not saved: {error}")
+                return
+        self.controller.apply_settings(dialog.result_settings)
+
+    # -- compact mode and tray ---------------------------------------------------------------
+
+    def enter_compact(self) -> None:
+        self.compact.show()
+        self.hide()
+
+    def leave_compact(self) -> None:
+        self.compact.hide()
+        self.bring_back()
+
+    def bring_back(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def quit_from_tray(self) -> None:
+        self._quitting = True
+        self.close()
+
+    # -- questions ----------------------------------------------------------------------------
+
+    def show_problem(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def ask_still_treating(self, code: str) -> None:
+        limit = self.controller.settings.long_timer_minutes
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Still treating?",
+            f"{code} has been running for more than {words.minutes(limit)}. Still treating?",
+            parent=self,
+        )
+        keep = box.addButton("Yes, keep timing", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(f"Stop {code}", QMessageBox.ButtonRole.DestructiveRole)
+        box.finished.connect(
+            lambda _result: None if box.clickedButton() is keep else self.controller.toggle(code)
+        )
+        self._dialog = box
+        box.open()
+
+    def ask_about_sleep(self, jump: ClockJump) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "The computer was asleep",
+            f"The computer was asleep for {words.minutes(int(jump.seconds // 60))} while a "
+            "timer was running. What should happen to that time?",
+            parent=self,
+        )
+        keep = box.addButton("Keep it (I was treating)", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard it and stop", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Discard it, keep timing", QMessageBox.ButtonRole.ActionRole)
+
+        def decide(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is not keep:
+                self.controller.discard_sleep(jump, keep_running=clicked is not discard)
+
+        box.finished.connect(decide)
+        self._dialog = box
+        box.open()
+
+    def ask_on_close(self) -> str:
+        """ "keep", "stop" or "cancel": what to do with running timers when closing."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "A timer is running",
+            "A timer is running. Its time is kept from its stored start even while ptclock "
+            "is closed.",
+            parent=self,
+        )
+        tray = self.tray.available()
+        keep = box.addButton(
+            "Keep timing in the tray" if tray else "Keep timing and close",
+            QMessageBox.ButtonRole.AcceptRole,
+        )
+        stop = box.addButton("Stop timers and close", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "keep" if clicked is keep else "stop" if clicked is stop else "cancel"
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.controller.anything_running():
+            choice = self.ask_on_close()
+            if choice == "cancel":
+                event.ignore()
+                return
+            if choice == "keep" and self.tray.available() and not self._quitting:
+                event.ignore()
+                self.hide()
+                return
+            if choice == "stop":
+                for visit in self.controller.keeper.store.open_visits():
+                    try:
+                        self.controller.keeper.stop(None, visit.id)
+                    except ValueError:
+                        continue
+        self.ticker.stop()
+        watched = self.watcher.files()
+        if watched:
+            self.watcher.removePaths(watched)
+        self.compact.close()
+        self.tray.icon.hide()
+        event.accept()

@@ -1,0 +1,124 @@
+"""Settings: favourites and their order, rule per payer, one-on-one or concurrent, the
+long-timer limit, and the provider and clinic printed on reports."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from ptclock.billing import Catalog, Rule
+from ptclock.settings import PAGE_SIZES, Settings, valid_npi
+from ptclock.timing.records import Payer
+from ptclock.ui.visit_header import PAYER_WORDS
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.catalog = catalog
+        self.original = settings
+        self.favourites = QLineEdit(" ".join(settings.favourites))
+        self.favourites.setAccessibleName("Favourite codes, in order")
+        self.rule_boxes: dict[Payer, QComboBox] = {}
+        for payer in Payer:
+            box = QComboBox()
+            box.setAccessibleName(f"Rule for {PAYER_WORDS[payer.value]}")
+            for rule in Rule:
+                box.addItem(rule.in_words, rule.value)
+            box.setCurrentIndex(list(Rule).index(settings.rule_for(payer)))
+            self.rule_boxes[payer] = box
+        self.concurrent = QCheckBox("New visits allow concurrent timers (default: one-on-one)")
+        self.concurrent.setChecked(settings.concurrent_by_default)
+        self.long_timer = QSpinBox()
+        self.long_timer.setAccessibleName("Long-timer limit")
+        self.long_timer.setRange(1, 24 * 60)
+        self.long_timer.setSuffix(" min")
+        self.long_timer.setValue(settings.long_timer_minutes)
+        self.provider = QLineEdit(settings.provider)
+        self.provider.setAccessibleName("Provider name")
+        self.credentials = QLineEdit(settings.credentials)
+        self.credentials.setAccessibleName("Credentials")
+        self.npi = QLineEdit(settings.npi)
+        self.npi.setAccessibleName("NPI")
+        self.npi.setMaxLength(10)
+        self.clinic_name = QLineEdit(settings.clinic_name)
+        self.clinic_name.setAccessibleName("Clinic name")
+        self.clinic_address = QPlainTextEdit(settings.clinic_address)
+        self.clinic_address.setAccessibleName("Clinic address")
+        self.clinic_address.setFixedHeight(60)
+        self.page_size = QComboBox()
+        self.page_size.setAccessibleName("Report page size")
+        for size in PAGE_SIZES:
+            self.page_size.addItem(size.upper() if size == "a4" else size.title(), size)
+        self.page_size.setCurrentIndex(PAGE_SIZES.index(settings.page_size))
+        self.problem = QLabel()
+        self.problem.setObjectName("warning")
+        self.problem.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._accept_if_valid)
+        self.buttons.rejected.connect(self.reject)
+
+        form = QFormLayout(self)
+        form.addRow("Favourite codes (keys 1–9 in this order)", self.favourites)
+        for payer, box in self.rule_boxes.items():
+            form.addRow(f"Rule for {PAYER_WORDS[payer.value]}", box)
+        form.addRow(self.concurrent)
+        form.addRow("Ask “still treating?” after", self.long_timer)
+        form.addRow("Provider name", self.provider)
+        form.addRow("Credentials", self.credentials)
+        form.addRow("NPI", self.npi)
+        form.addRow("Clinic name", self.clinic_name)
+        form.addRow("Clinic address", self.clinic_address)
+        form.addRow("Report page size", self.page_size)
+        form.addRow(self.problem)
+        form.addRow(self.buttons)
+        self.result_settings: Settings | None = None
+
+    def collect(self) -> Settings:
+        """The settings as typed; ValueError names the first field that is wrong."""
+        favourites = []
+        for text in self.favourites.text().replace(",", " ").split():
+            if text not in self.catalog:
+                raise ValueError(f"Favourite codes: {text} is not a known code")
+            favourites.append(self.catalog[text].code)
+        if not favourites:
+            raise ValueError("Favourite codes: name at least one code")
+        npi = self.npi.text().strip()
+        if npi and not valid_npi(npi):
+            raise ValueError(f"NPI: {npi} is not a valid 10-digit NPI")
+        rules = {}
+        for payer, box in self.rule_boxes.items():
+            rules[payer] = Rule(box.currentData())
+        return self.original.changed(
+            favourites=tuple(dict.fromkeys(favourites)),
+            rules=rules,
+            concurrent_by_default=self.concurrent.isChecked(),
+            long_timer_minutes=self.long_timer.value(),
+            provider=self.provider.text().strip(),
+            credentials=self.credentials.text().strip(),
+            npi=npi,
+            clinic_name=self.clinic_name.text().strip(),
+            clinic_address=self.clinic_address.toPlainText().strip(),
+            page_size=str(self.page_size.currentData()),
+        )
+
+    def _accept_if_valid(self) -> None:
+        try:
+            self.result_settings = self.collect()
+        except ValueError as error:
+            self.problem.setText(str(error))
+            return
+        self.accept()

@@ -1,0 +1,104 @@
+"""The totals panel, always visible: units, minutes, distance to the next unit, ties."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from ptclock.billing import Rule
+from ptclock.timing.tally import VisitTally
+from ptclock.ui import words
+
+
+class TotalsPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("totals")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setMinimumWidth(280)
+        self.units_label = self._label(14, bold=True, name="Total units")
+        self.rule_label = self._label(0, name="Billing rule")
+        self.timed_label = self._label(3, name="Total timed minutes")
+        self.treatment_label = self._label(3, name="Total treatment time")
+        self.next_label = self._label(3, bold=True, name="Minutes to the next unit")
+        self.floor_label = self._label(1, name="Unit lost below")
+        self.allocation_label = self._label(1, name="Units per code")
+        self.tie_label = self._label(0, name="Tie notice")
+        self.tie_label.setObjectName("tie")
+        layout = QVBoxLayout(self)
+        for label in (
+            self.units_label,
+            self.rule_label,
+            self.timed_label,
+            self.treatment_label,
+            self.next_label,
+            self.floor_label,
+            self.allocation_label,
+            self.tie_label,
+        ):
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addStretch()
+        self.show_tally(None)
+
+    def _label(self, point_delta: int, bold: bool = False, name: str = "") -> QLabel:
+        label = QLabel(self)
+        font = QFont(label.font())
+        font.setPointSizeF(font.pointSizeF() + point_delta)
+        font.setBold(bold)
+        label.setFont(font)
+        label.setAccessibleName(name)
+        return label
+
+    def show_tally(self, tally: VisitTally | None) -> None:
+        texts = ["No visit", "", "", "", "", "", "", ""] if tally is None else describe(tally)
+        for label, text in zip(
+            (
+                self.units_label,
+                self.rule_label,
+                self.timed_label,
+                self.treatment_label,
+                self.next_label,
+                self.floor_label,
+                self.allocation_label,
+                self.tie_label,
+            ),
+            texts,
+            strict=True,
+        ):
+            if label.text() != text:
+                label.setText(text)
+            label.setVisible(bool(text))
+
+
+def describe(tally: VisitTally) -> list[str]:
+    """The panel's sentences: units, rule, timed, treatment, next, floor, per code, tie."""
+    billing = tally.billing
+    more = billing.minutes_to_next_unit
+    if more is None:
+        next_unit = ""
+    elif billing.rule is Rule.CMS:
+        next_unit = f"{words.minutes(more)} more for the next unit"
+    else:
+        nearest = next(line.code for line in billing.lines if line.minutes_to_next_unit == more)
+        next_unit = f"{words.minutes(more)} more of {nearest} for the next unit"
+    if billing.rule is Rule.CMS and billing.unit_floor_minutes is not None:
+        floor = f"Unit lost below {billing.unit_floor_minutes} timed minutes"
+    else:
+        floors = [
+            f"{line.code} loses a unit below {line.minutes - line.minutes_spare} min"
+            for line in billing.lines
+            if line.minutes_spare is not None
+        ]
+        floor = "; ".join(floors)
+    allocation = ", ".join(f"{line.code} × {line.units}" for line in billing.lines if line.units)
+    return [
+        f"Total: {words.units(billing.total_units)}",
+        tally.rule.in_words,
+        f"Timed minutes: {billing.timed_minutes}",
+        f"Treatment time: {billing.treatment_minutes} min",
+        next_unit,
+        floor,
+        f"Billed: {allocation}" if allocation else "Billed: nothing yet",
+        " ".join(tie.message for tie in billing.ties),
+    ]

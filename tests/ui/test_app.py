@@ -1,0 +1,204 @@
+"""The app as a process: smoke test, demo, one window per data folder, restarts and kills."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ptclock import app
+from ptclock.store import open_store
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from ptclock.ui.code_tile import RUNNING_MARK
+from tests.helpers import keeper
+from tests.ui.conftest import WindowMaker
+
+ROOT = Path(__file__).parents[2]
+
+
+def ptclock(*argv: str, data: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    environment = dict(
+        os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "ptclock", *argv],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kwargs,
+    )  # type: ignore[call-overload]
+
+
+def test_smoke_test_on_a_fresh_data_folder(tmp_path: Path) -> None:
+    done = ptclock("--smoke-test", data=tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ptclock smoke test: ok (offscreen)"
+    assert (tmp_path / "data" / "ptclock.sqlite3").exists()
+
+
+def test_smoke_test_fails_with_the_reason(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "ptclock.sqlite3").write_bytes(b"garbage")
+    done = ptclock("--smoke-test", data=data)
+    assert done.returncode == 1
+    assert "is not a ptclock database" in done.stderr
+
+
+def test_demo_opens_a_visit_in_progress(tmp_path: Path) -> None:
+    done = ptclock("--demo", "--smoke-test", data=tmp_path / "untouched")
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "untouched").exists()  # the demo never touches real data
+
+
+def test_make_demo_data_has_a_running_visit(monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = app.make_demo_data()
+    store = open_store(folder / "data" / "ptclock.sqlite3")
+    (visit,) = store.open_visits()
+    assert visit.patient == "Demo Patient"
+    assert [s.code for s in store.running_segments()] == ["97530"]
+
+
+def test_missing_display_library_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setattr(
+        app.ctypes.util,
+        "find_library",
+        lambda name: None if name == "xcb-cursor" else f"lib{name}.so",
+    )
+    assert app.missing_display_library() == "libxcb-cursor0"
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert app.missing_display_library() is None
+
+
+def test_restart_restores_the_running_timer(
+    make_window: WindowMaker, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "ptclock.sqlite3"
+    first = make_window(path=path)
+    first.controller.start_visit("Ada", Payer.MEDICARE)
+    first.controller.toggle("97110")
+    first.close()
+    first.controller.keeper.store.close()
+    clock.advance(minutes=9)
+    second = make_window(keeper(clock, store=open_store(path)))
+    assert second.header.patient_label.text() == "Ada"
+    assert second.tiles["97110"].state_label.text() == RUNNING_MARK
+    assert second.tiles["97110"].time_label.text() == "9:00"
+    assert second.ticker.isActive()
+
+
+def test_changes_from_another_process_show_on_the_next_tick(
+    make_window: WindowMaker, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "ptclock.sqlite3"
+    window = make_window(path=path)
+    other = keeper(clock, store=open_store(path))  # ptclock timer … from a script
+    visit = other.new_visit("Grace")
+    other.start("97116", visit)
+    window.tick()  # the file watcher or the running tick calls this within a second
+    assert window.header.patient_label.text() == "Grace"
+    assert window.tiles["97116"].state_label.text() == RUNNING_MARK
+    other.stop(None, visit)
+    window.tick()
+    assert window.tiles["97116"].state_label.text() != RUNNING_MARK
+
+
+def test_one_window_per_data_folder(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    environment = dict(
+        os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
+    )
+    first = subprocess.Popen(
+        [sys.executable, "-m", "ptclock"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_lock(data / "window.lock", first.pid)
+        second = ptclock(data=data)
+        assert second.returncode == 0
+        assert "already open" in second.stderr
+    finally:
+        first.kill()
+        first.communicate()
+
+
+def wait_for_lock(lock: Path, pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(pid):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the window never took its lock")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_sigkill_the_window_while_a_timer_runs(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert ptclock("visit", "new", "--patient", "Ada", data=data).returncode == 0
+    assert ptclock("timer", "start", "97110", data=data).returncode == 0
+    started = json.loads(ptclock("visit", "show", "--json", data=data).stdout)
+    environment = dict(
+        os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
+    )
+    window = subprocess.Popen(
+        [sys.executable, "-m", "ptclock"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for_lock(data / "window.lock", window.pid)
+        # While the window holds the database open, the CLI switches codes.
+        assert ptclock("timer", "start", "97140", data=data).returncode == 0
+        window.send_signal(signal.SIGKILL)
+    finally:
+        window.communicate()
+    assert ptclock("--smoke-test", data=data).returncode == 0  # the lock went with the process
+    after = json.loads(ptclock("visit", "show", "--json", data=data).stdout)
+    lines = {line["code"]: line for line in after["lines"]}
+    assert lines["97140"]["running"] is True
+    assert lines["97110"]["running"] is False
+    assert lines["97110"]["blocks"][0]["start"] == started["lines"][0]["running_since"]
+    store = open_store(data / "ptclock.sqlite3")
+    assert store.integrity() == ["ok"]
+    assert [e.action for e in store.audit_trail()][:4] == [
+        "visit_new",
+        "timer_start",
+        "timer_stop",
+        "timer_start",
+    ]
+
+
+def test_settings_dialog_refuses_a_bad_npi(make_window: WindowMaker, qtbot: QtBot) -> None:
+    from ptclock.ui.settings_dialog import SettingsDialog
+
+    window = make_window()
+    dialog = SettingsDialog(window.controller.settings, window.controller.catalog, window)
+    dialog.npi.setText("1234567890")
+    dialog._accept_if_valid()
+    assert dialog.problem.text() == "NPI: 1234567890 is not a valid 10-digit NPI"
+    dialog.npi.setText("1234567893")
+    dialog.favourites.setText("97530 97110 9999x")
+    dialog._accept_if_valid()
+    assert "9999X" in dialog.problem.text().upper()
+    dialog.favourites.setText("97530, 97110")
+    dialog._accept_if_valid()
+    assert dialog.result_settings is not None
+    assert dialog.result_settings.favourites == ("97530", "97110")
+    window.controller.apply_settings(dialog.result_settings)
+    assert list(window.tiles)[:2] == ["97530", "97110"]

@@ -1,0 +1,324 @@
+"""The window as a therapist uses it: clicks, keys, a fake clock, and the labels they read."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from ptclock.ui.code_tile import RUNNING_MARK, STOPPED_MARK
+from ptclock.ui.main_window import MainWindow
+from ptclock.ui.start_visit_dialog import StartVisitDialog
+from tests.ui.conftest import WindowMaker
+
+
+def start_visit(window: MainWindow, qtbot: QtBot, name: str = "Ada Lovelace") -> None:
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, StartVisitDialog)
+        qtbot.keyClicks(dialog.name_edit, name)
+        dialog.payer_box.setCurrentIndex(list(Payer).index(Payer.MEDICARE))
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    window.new_visit()
+
+
+def click(qtbot: QtBot, window: MainWindow, code: str) -> None:
+    qtbot.mouseClick(window.tiles[code], Qt.MouseButton.LeftButton)
+
+
+def test_no_visit_shows_a_big_start_button(window: MainWindow) -> None:
+    assert window.header.currentIndex() == 0
+    assert window.header.start_button.text().startswith("Start visit")
+    assert window.totals.units_label.text() == "No visit"
+    assert not window.tiles["97110"].isEnabled()
+
+
+def test_start_visit_then_time_a_code(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit(window, qtbot)
+    assert window.header.patient_label.text() == "Ada Lovelace"
+    assert "Medicare · CMS 8-minute rule" in window.header.details_label.text()
+    click(qtbot, window, "97110")
+    tile = window.tiles["97110"]
+    assert tile.state_label.text() == RUNNING_MARK
+    clock.advance(minutes=7, seconds=59)
+    window.tick()
+    assert (tile.time_label.text(), tile.units_label.text()) == ("7:59", "0 units")
+    assert window.totals.next_label.text() == "1 minute more for the next unit"
+    clock.advance(seconds=1)
+    window.tick()
+    assert (tile.time_label.text(), tile.units_label.text()) == ("8:00", "1 unit")
+    assert window.totals.units_label.text() == "Total: 1 unit"
+    assert window.totals.floor_label.text() == "Unit lost below 8 timed minutes"
+    assert "running" in tile.accessibleName() and "8 minutes 0 seconds" in tile.accessibleName()
+
+
+def test_one_on_one_switch_is_visible(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=33)
+    click(qtbot, window, "97140")
+    clock.advance(minutes=7)
+    window.tick()
+    assert window.tiles["97110"].state_label.text() == STOPPED_MARK
+    assert window.tiles["97140"].state_label.text() == RUNNING_MARK
+    assert window.tiles["97110"].units_label.text() == "2 units"
+    assert window.tiles["97140"].units_label.text() == "1 unit"
+    assert window.totals.units_label.text() == "Total: 3 units"
+    assert window.totals.allocation_label.text() == "Billed: 97110 × 2, 97140 × 1"
+    assert window.totals.timed_label.text() == "Timed minutes: 40"
+
+
+def test_click_again_stops(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97530")
+    clock.advance(minutes=10)
+    click(qtbot, window, "97530")
+    clock.advance(minutes=10)
+    window.tick()
+    assert window.tiles["97530"].time_label.text() == "10:00"
+    assert window.tiles["97530"].state_label.text() == STOPPED_MARK
+    assert not window.ticker.isActive()  # nothing runs: no tick
+
+
+def test_keys_toggle_pause_and_stop(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit(window, qtbot)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_1)  # favourite 1: 97110
+    assert window.tiles["97110"].state_label.text() == RUNNING_MARK
+    qtbot.keyClick(window, Qt.Key.Key_4)  # favourite 4: 97140 takes over
+    assert window.tiles["97110"].state_label.text() == STOPPED_MARK
+    assert window.tiles["97140"].state_label.text() == RUNNING_MARK
+    clock.advance(minutes=5)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert "PAUSED" in window.header.details_label.text()
+    assert window.tiles["97140"].state_label.text() == "❚❚ paused"
+    assert window.header.pause_button.text().startswith("▶ Resume")
+    clock.advance(minutes=5)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.tiles["97140"].state_label.text() == RUNNING_MARK
+    clock.advance(minutes=1)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.tiles["97140"].state_label.text() == STOPPED_MARK
+    assert window.tiles["97140"].time_label.text() == "6:00"
+
+
+def test_rule_switch_in_one_click(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)
+    window.controller.add_minutes("97110", 33, "late start")
+    window.controller.add_minutes("97140", 7, "late start")
+    assert window.totals.units_label.text() == "Total: 3 units"
+    qtbot.mouseClick(window.header.rule_button, Qt.MouseButton.LeftButton)
+    assert window.totals.units_label.text() == "Total: 2 units"
+    assert "AMA per-code rule" in window.header.details_label.text()
+    assert window.totals.next_label.text() == "1 minute more of 97140 for the next unit"
+
+
+def test_tie_notice(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)
+    window.controller.add_minutes("97110", 7, "x")
+    window.controller.add_minutes("97140", 7, "x")
+    assert "Tie: 97110 and 97140 each have 7 minutes" in window.totals.tie_label.text()
+
+
+def test_correction_dialog(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    from ptclock.ui.correction_dialog import CorrectionDialog
+
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=10)
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, CorrectionDialog)
+        ok = dialog.buttons.buttons()[0]
+        dialog.minutes_box.setValue(5)
+        assert not ok.isEnabled()  # a reason is required
+        qtbot.keyClicks(dialog.reason_edit, "started the timer late")
+        assert ok.isEnabled()
+        assert dialog.now_label.text() == "97110 has 10:00 in this visit"
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    window.correct_time()
+    assert window.tiles["97110"].time_label.text() == "15:00"
+    assert window.controller.keeper.store.adjustments(1)[0].reason == "started the timer late"
+
+
+def test_refused_correction_says_why_and_changes_nothing(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)
+    assert not window.controller.add_minutes("97110", -5, "wrong")
+    assert "below zero" in window.statusBar().currentMessage()
+    assert window.controller.keeper.store.adjustments(1) == []
+
+
+def test_end_visit(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97116")
+    clock.advance(minutes=23)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
+    window.end_visit()
+    assert "ENDED" in window.header.details_label.text()
+    assert window.tiles["97116"].units_label.text() == "2 units"
+    assert not window.tiles["97116"].isEnabled()
+    assert not window.header.end_button.isEnabled()
+
+
+def test_add_code_picker_finds_by_words(window: MainWindow, qtbot: QtBot) -> None:
+    from ptclock.ui.code_picker import CodePicker
+
+    start_visit(window, qtbot)
+
+    def pick() -> None:
+        picker = QApplication.activeModalWidget()
+        assert isinstance(picker, CodePicker)
+        qtbot.keyClicks(picker.search_edit, "manual")
+        texts = [picker.results.item(i).text() for i in range(picker.results.count())]
+        assert any(text.startswith("97140  Manual therapy") for text in texts)
+        picker.search_edit.setText("wheelchair")
+        assert picker.chosen() == "97542"
+        picker.accept()
+
+    QTimer.singleShot(0, pick)
+    window.add_code()
+    assert window.tiles["97542"].state_label.text() == RUNNING_MARK
+
+
+def test_picker_tells_97110_from_97530(window: MainWindow) -> None:
+    from ptclock.ui.code_picker import CodePicker
+
+    picker = CodePicker(window.controller.catalog, window)
+    picker.search_edit.setText("97530")
+    assert "functional" in picker.results.item(0).text().lower()
+    picker.search_edit.setText("97110")
+    assert "strength" in picker.results.item(0).text().lower()
+
+
+def test_documentation_is_saved(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    window.tabs.setCurrentIndex(1)
+    (fields,) = window.documentation.fields
+    qtbot.keyClicks(fields.body_part, "left knee 1")  # digits go to the field, not the tiles
+    qtbot.keyClicks(window.documentation.visit_note, "Tolerated well")
+    qtbot.mouseClick(window.documentation.save_button, Qt.MouseButton.LeftButton)
+    (note,) = window.controller.keeper.store.code_notes(1)
+    assert note.body_part == "left knee 1"
+    assert window.controller.keeper.visit(1).note == "Tolerated well"
+    assert window.tiles["97110"].state_label.text() == RUNNING_MARK
+
+
+def test_today_lists_visits_and_opens_one(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot, "Ada")
+    start_visit(window, qtbot, "Grace")
+    table = window.today.table
+    assert table.rowCount() == 2
+    assert [table.item(r, 1).text() for r in range(2)] == ["Ada", "Grace"]
+    window.today.open_requested.emit(1)
+    assert window.header.patient_label.text() == "Ada"
+
+
+def test_open_visit_from_an_earlier_day_is_pointed_out(
+    make_window: WindowMaker, clock: FakeClock, qtbot: QtBot
+) -> None:
+    from tests.helpers import keeper
+
+    tk = keeper(clock)
+    tk.new_visit("Ada")
+    clock.advance(minutes=24 * 60)
+    window = make_window(tk)
+    assert not window.today.left_open_label.isHidden()
+    assert "2026-11-27 is still open" in window.statusBar().currentMessage()
+    assert "2026-11-27 (Ada) is still open" in window.today.left_open_label.text()
+
+
+def test_compact_mode_and_tray(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97140")
+    clock.advance(minutes=12, seconds=34)
+    window.enter_compact()
+    window.tick()
+    assert window.compact.isVisible() and not window.isVisible()
+    assert window.compact.status_label.text() == "▶ 97140 12:34 · visit 1 unit"
+    assert window.tray.tooltip == "ptclock — ▶ 97140 12:34 · visit 1 unit"
+    assert window.tray.stop_action.text() == "Stop 97140"
+    switch = {a.text(): a for a in window.tray.switch_menu.actions()}
+    switch["97530  Therapeutic activities"].trigger()
+    assert window.compact.status_label.text() == "▶ 97530 0:00 · visit 1 unit"
+    qtbot.mouseClick(window.compact.stop_button, Qt.MouseButton.LeftButton)
+    assert window.compact.status_label.text() == "■ Nothing running · visit 1 unit"
+    qtbot.mouseClick(window.compact.expand_button, Qt.MouseButton.LeftButton)
+    assert window.isVisible() and not window.compact.isVisible()
+
+
+def test_still_treating_reminder(make_window: WindowMaker, clock: FakeClock, qtbot: QtBot) -> None:
+    from ptclock.settings import Settings
+
+    window = make_window(settings=Settings(long_timer_minutes=30))
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=31)
+    window.tick()
+    box = window._dialog
+    assert box is not None and box.isVisible()
+    assert "97110 has been running for more than 30 minutes" in box.text()
+    stop = next(b for b in box.buttons() if b.text() == "Stop 97110")
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert window.tiles["97110"].state_label.text() == STOPPED_MARK
+    assert window.tiles["97110"].time_label.text() == "31:00"  # never cut silently
+
+
+def test_sleep_question_discards_the_gap(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=10)
+    clock.suspend(minutes=40)
+    window.tick()
+    box = window._dialog
+    assert box is not None and "asleep for 40 minutes" in box.text()
+    discard = next(b for b in box.buttons() if b.text() == "Discard it, keep timing")
+    qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
+    assert window.tiles["97110"].time_label.text() == "10:00"
+    assert window.tiles["97110"].state_label.text() == RUNNING_MARK
+
+
+def test_closing_with_a_running_timer_asks(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    monkeypatch.setattr(window, "ask_on_close", lambda: "cancel")
+    window.close()
+    assert window.isVisible()
+    monkeypatch.setattr(window, "ask_on_close", lambda: "stop")
+    window.close()
+    assert not window.isVisible()
+    assert window.controller.keeper.store.running_segments() == []
+
+
+def test_every_control_is_named_and_big_enough(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)
+    for tile in window.tiles.values():
+        assert tile.accessibleName()
+        assert tile.minimumHeight() >= 44 and tile.minimumWidth() >= 44
+    for button in (
+        window.header.pause_button,
+        window.header.end_button,
+        window.header.rule_button,
+        window.add_code_button,
+    ):
+        assert button.accessibleName()
+        assert button.minimumHeight() >= 44
+    assert window.key_actions[0].text() == "Toggle 97110 Therapeutic exercise"
+    assert window.key_actions[0].shortcut().toString() == "1"
