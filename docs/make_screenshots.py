@@ -6,6 +6,7 @@ Run: .venv/bin/python docs/make_screenshots.py   (writes docs/images/*.png)
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from ptclock.app import make_demo_data
 from ptclock.cli import context
+from ptclock.report.export import export_visit
 from ptclock.ui.controller import SessionController
 from ptclock.ui.main_window import MainWindow
 
@@ -40,8 +42,22 @@ def main() -> int:
     app.processEvents()
     window.compact.grab().save(str(IMAGES / "compact-mode.png"))
     window.ticker.stop()
+    keeper.set_visit_note("Tolerated well; progress step height next visit.")
+    keeper.end()
+    pdf = export_visit(
+        keeper,
+        keeper.store.visits_on(keeper.visit(1).date_of_service)[0].id,
+        IMAGES / "visit-summary.pdf",
+    )
+    # The first page as a picture (pdftoppm, from poppler-utils).
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(IMAGES / "visit-summary")],
+        check=True,
+    )
+    pdf.unlink()
     keeper.store.close()
-    print("wrote", ", ".join([*shots, "documentation.png", "compact-mode.png"]))
+    names = [*shots, "documentation.png", "compact-mode.png", "visit-summary.png"]
+    print("wrote", ", ".join(names))
     return 0
 
 

@@ -42,6 +42,8 @@ class Settings:
     favourites: tuple[str, ...] = DEFAULT_FAVOURITES
     concurrent_by_default: bool = False
     page_size: str = "letter"
+    export_folder: str = ""
+    """Where the last report was saved: the next export suggests it again."""
 
     def rule_for(self, payer: Payer) -> Rule:
         return self.rules.get(payer, DEFAULT_RULES[payer])
@@ -106,6 +108,7 @@ def settings_from_dict(data: Any) -> Settings:
         favourites=tuple(dict.fromkeys(code.strip().upper() for code in favourites)),
         concurrent_by_default=bool(data.get("concurrent_by_default", False)),
         page_size=page_size,
+        export_folder=_text(data, "export_folder", 4096),
     )
 
 
@@ -121,6 +124,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "favourites": list(settings.favourites),
         "concurrent_by_default": settings.concurrent_by_default,
         "page_size": settings.page_size,
+        "export_folder": settings.export_folder,
     }
 
 

@@ -21,7 +21,7 @@ from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, V
 from ptclock.timing.switching import segments_to_stop
 from ptclock.timing.tally import VisitTally, code_seconds, tally
 
-MAX_NAME = 200
+MAX_NAME = 300
 MAX_TEXT = 4000
 MAX_CORRECTION_MINUTES = 24 * 60
 

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from ptclock import __version__, paths
 from ptclock.billing import UnknownCodeError
-from ptclock.cli import backup_command, codes_command, units_command, visit_commands
+from ptclock.cli import (
+    backup_command,
+    codes_command,
+    report_command,
+    units_command,
+    visit_commands,
+)
 from ptclock.cli.parser import OneLineParser, UserError
 from ptclock.store import StoreError
 from ptclock.timekeeper import TimekeeperError
@@ -44,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     units_command.add_parser(subparsers)
     codes_command.add_parser(subparsers)
     visit_commands.add_parsers(subparsers)
+    report_command.add_parser(subparsers)
     backup_command.add_parser(subparsers)
     return parser
 

@@ -81,16 +81,20 @@ def code_seconds(
 
 
 def codes_in_order(record: VisitRecord) -> list[str]:
-    """The visit's codes in the order they were first timed, then codes only corrected.
+    """The visit's codes in the order they were first timed or corrected.
 
-    Record order (ids), not timestamps: a wall clock set back must not reshuffle the lines.
+    Each code is placed by its first record (lowest id): a later segment opened after the
+    wall clock was set back must not move a code ahead of the others.
     """
-    seen: dict[str, None] = {}
+    first: dict[str, datetime] = {}
     for segment in sorted(record.segments, key=lambda seg: seg.id):
-        seen.setdefault(segment.code, None)
+        first.setdefault(segment.code, segment.started_at)
+    corrected: dict[str, datetime] = {}
     for adjustment in sorted(record.adjustments, key=lambda adj: adj.id):
-        seen.setdefault(adjustment.code, None)
-    return list(seen)
+        corrected.setdefault(adjustment.code, adjustment.made_at)
+    for code, made_at in corrected.items():
+        first[code] = min(first.get(code, made_at), made_at)
+    return sorted(first, key=lambda code: first[code])
 
 
 def tally(

@@ -31,6 +31,7 @@ from ptclock.ui.compact_strip import CompactStrip
 from ptclock.ui.controller import SessionController
 from ptclock.ui.correction_dialog import CorrectionDialog
 from ptclock.ui.documentation_panel import DocumentationPanel
+from ptclock.ui.report_actions import ReportActions
 from ptclock.ui.settings_dialog import SettingsDialog
 from ptclock.ui.start_visit_dialog import StartVisitDialog
 from ptclock.ui.today_panel import TodayPanel
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.tray.show()
         self._quitting = False
 
+        self.reports = ReportActions(controller, self, save_to_disk)
         self._build_menus()
         controller.changed.connect(self.redraw)
         controller.failed.connect(self.show_problem)
@@ -151,7 +153,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self._menus = {name: bar.addMenu(name) for name in ("&Visit", "&Timer", "Vie&w", "&Tools")}
+        self._menus = {
+            name: bar.addMenu(name) for name in ("&Visit", "&Timer", "&Report", "Vie&w", "&Tools")
+        }
         self.new_visit_action = self._action("&Visit", "&New visit…", self.new_visit, "Ctrl+N")
         self.pause_action = self._action(
             "&Visit", "&Pause / resume", self.controller.pause_or_resume, "Space"
@@ -175,6 +179,12 @@ class MainWindow(QMainWindow):
                 str(number),
             )
             self.key_actions.append(action)
+        self._action("&Report", "Export &visit PDF…", self.reports.export_visit_pdf, "Ctrl+S")
+        self._action("&Report", "&Print visit…", self.reports.print_visit, "Ctrl+P")
+        self._action(
+            "&Report", "Export &day PDF…", lambda: self.reports.export_day(".pdf"), "Ctrl+Shift+S"
+        )
+        self._action("&Report", "Export day &CSV…", lambda: self.reports.export_day(".csv"))
         self.compact_action = self._action("Vie&w", "&Compact mode", self.enter_compact, "Ctrl+M")
         self._action("Vie&w", "&Timers", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action("Vie&w", "&Documentation", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")

@@ -202,3 +202,15 @@ def test_settings_dialog_refuses_a_bad_npi(make_window: WindowMaker, qtbot: QtBo
     assert dialog.result_settings.favourites == ("97530", "97110")
     window.controller.apply_settings(dialog.result_settings)
     assert list(window.tiles)[:2] == ["97530", "97110"]
+
+
+def test_the_database_watcher_wakes_an_idle_window(
+    make_window: WindowMaker, clock: FakeClock, tmp_path: Path, qtbot: QtBot
+) -> None:
+    path = tmp_path / "ptclock.sqlite3"
+    window = make_window(path=path)
+    assert not window.ticker.isActive()  # idle: nothing ticks
+    other = keeper(clock, store=open_store(path))
+    other.start("97112", other.new_visit("Grace"))
+    # No tick is called here: the file watcher must notice the other process's commit.
+    qtbot.waitUntil(lambda: window.tiles["97112"].state_label.text() == RUNNING_MARK, timeout=5000)

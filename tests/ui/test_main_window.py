@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -322,3 +324,32 @@ def test_every_control_is_named_and_big_enough(window: MainWindow, qtbot: QtBot)
         assert button.minimumHeight() >= 44
     assert window.key_actions[0].text() == "Toggle 97110 Therapeutic exercise"
     assert window.key_actions[0].shortcut().toString() == "1"
+
+
+def test_export_visit_pdf_remembers_the_folder(
+    window: MainWindow,
+    qtbot: QtBot,
+    clock: FakeClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.report.conftest import pdf_text
+
+    start_visit(window, qtbot, "Ada Lovelace")
+    click(qtbot, window, "97110")
+    clock.advance(minutes=8)
+    asked: list[Path] = []
+
+    def answer(title: str, suggested: Path, pattern: str) -> Path:
+        asked.append(suggested)
+        return tmp_path / suggested.name
+
+    monkeypatch.setattr(window.reports, "ask_save_path", answer)
+    window.reports.export_visit_pdf()
+    assert asked[0].name == "2026-11-27-AL-visit-1.pdf"  # date and initials, never the name
+    written = tmp_path / "2026-11-27-AL-visit-1.pdf"
+    assert "Total units 1" in pdf_text(written)
+    assert window.controller.settings.export_folder == str(tmp_path)
+    window.reports.export_day(".csv")
+    assert asked[1] == tmp_path / "2026-11-27-day.csv"
+    assert "Ada Lovelace" in (tmp_path / "2026-11-27-day.csv").read_text()

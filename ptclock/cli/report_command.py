@@ -1,0 +1,67 @@
+"""``ptclock report``: the visit summary PDF, or the day report as PDF or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ptclock.cli import context
+from ptclock.cli.parser import UserError
+from ptclock.report.export import ReportError, check_destination
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="visit summary PDF, or the day report as PDF or CSV",
+        description="The file's extension picks the format: .pdf or .csv (day report only).",
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--visit", type=int, metavar="ID")
+    which.add_argument("--date", metavar="YYYY-MM-DD")
+    parser.add_argument("--out", type=Path, required=True, metavar="FILE")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ptclock.report.export import export_day, export_visit
+
+    try:
+        if args.visit is not None:
+            check_destination(args.out, (".pdf",))
+        else:
+            day = _date(args.date)
+            check_destination(args.out)
+        keeper = context.timekeeper()
+        if args.visit is None or args.out.suffix.lower() == ".pdf":
+            ensure_gui()
+        if args.visit is not None:
+            written = export_visit(keeper, args.visit, args.out)
+        else:
+            written = export_day(keeper, day, args.out)
+    except ReportError as error:
+        raise UserError(str(error)) from None
+    print(written)
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--date {text!r}: expected a date like 2026-11-27") from None
+
+
+def ensure_gui() -> None:
+    """Qt's text layout needs an application object; headless, the offscreen platform does.
+
+    A QApplication (not a bare QGuiApplication), so the window can share the process.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        QApplication(["ptclock"])

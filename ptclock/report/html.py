@@ -1,0 +1,155 @@
+"""The report model as HTML for Qt's text layout (QTextDocument). Every user text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ptclock.report.model import DaySummary, Provider, VisitSummary
+
+STYLE = """
+h1 { font-size: 15pt; margin-bottom: 2pt; }
+h2 { font-size: 12pt; margin-top: 10pt; margin-bottom: 3pt; }
+th { background-color: #e8e8e8; text-align: left; }
+td, th { padding: 3px; }
+.muted { color: #444444; }
+.warn { font-weight: bold; }
+"""
+
+
+GRID = (
+    '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+    'style="border-collapse: collapse">'
+)
+
+
+def text(value: str) -> str:
+    """Escaped, with line breaks kept: names and notes render exactly as written."""
+    return escape(value, quote=True).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _clinic(provider: Provider, new_page: bool = False) -> str:
+    """The clinic block; ``new_page`` starts it on a new page (each visit of a day report)."""
+    style = ' style="page-break-before: always"' if new_page else ""
+    parts = []
+    if provider.clinic_name:
+        parts.append(f"<b>{text(provider.clinic_name)}</b>")
+    if provider.clinic_address:
+        parts.append(text(provider.clinic_address))
+    return f"<p{style}>{'<br/>'.join(parts) or '&nbsp;'}</p>" if parts or new_page else ""
+
+
+def _provider_line(provider: Provider) -> str:
+    name = text(provider.signature_name) or "—"
+    npi = f" · NPI {text(provider.npi)}" if provider.npi else ""
+    return f"{name}{npi}"
+
+
+def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
+    """One visit's summary (without the document wrapper, so the day report can reuse it)."""
+    patient = text(summary.patient)
+    if summary.mrn:
+        patient += f" · MRN {text(summary.mrn)}"
+    parts = [
+        _clinic(summary.provider, new_page),
+        "<h1>Visit summary</h1>",
+        '<table cellspacing="0" cellpadding="2">',
+        f"<tr><td><b>Patient</b></td><td>{patient}</td></tr>",
+        f"<tr><td><b>Provider</b></td><td>{_provider_line(summary.provider)}</td></tr>",
+        f"<tr><td><b>Payer</b></td><td>{text(summary.payer)}</td></tr>",
+        f"<tr><td><b>Date of service</b></td><td>{summary.date_of_service.isoformat()}</td></tr>",
+        f"<tr><td><b>Visit</b></td><td>{summary.start_time}–{summary.end_time}"
+        f" (visit {summary.visit_id}, {summary.status})</td></tr>",
+        f"<tr><td><b>Billing rule</b></td><td>{text(summary.rule_words)}</td></tr>",
+        "</table>",
+        "<h2>Services</h2>",
+        GRID,
+        "<thead><tr><th>Code</th><th>Service</th><th>Modifiers</th><th>Minutes</th>"
+        "<th>Units</th><th>Time blocks</th></tr></thead><tbody>",
+    ]
+    for line in summary.lines:
+        kind = "" if line.timed else " (untimed)"
+        parts.append(
+            f"<tr><td><b>{line.code}</b></td><td>{text(line.descriptor)}{kind}</td>"
+            f"<td>{' '.join(line.modifiers) or '—'}</td><td>{line.minutes}</td>"
+            f"<td><b>{line.units}</b></td><td>{', '.join(line.blocks) or '—'}</td></tr>"
+        )
+        details = [
+            f"<i>Allocation:</i> {text(line.allocation)}",
+            *([f"<i>Body part:</i> {text(line.body_part)}"] if line.body_part else []),
+            *([f"<i>Exercises / activities:</i> {text(line.exercises)}"] if line.exercises else []),
+            *([f"<i>Functional goal:</i> {text(line.goal)}"] if line.goal else []),
+        ]
+        parts.append(f'<tr><td></td><td colspan="5">{"<br/>".join(details)}</td></tr>')
+    parts += [
+        "</tbody></table>",
+        "<h2>Totals</h2>",
+        '<table cellspacing="0" cellpadding="2">',
+        f"<tr><td>Total timed code treatment minutes</td><td><b>{summary.timed_minutes}</b>"
+        "</td></tr>",
+        f"<tr><td>Total treatment time</td><td><b>{summary.treatment_minutes} minutes</b>"
+        "</td></tr>",
+        f"<tr><td>Total units</td><td><b>{summary.total_units}</b></td></tr>",
+        "</table>",
+        f"<p>{text(summary.rule_words)}: {text(summary.allocation_words)}</p>",
+    ]
+    parts += [f'<p class="warn">{text(tie)}</p>' for tie in summary.ties]
+    parts.append("<h2>Corrections</h2>")
+    if summary.corrections:
+        parts.append(
+            GRID + "<thead><tr>"
+            "<th>Time</th><th>Code</th><th>Change</th><th>Reason</th></tr></thead><tbody>"
+        )
+        parts += [
+            f"<tr><td>{c.at}</td><td>{c.code}</td><td>{text(c.change)}</td>"
+            f"<td>{text(c.reason)}</td></tr>"
+            for c in summary.corrections
+        ]
+        parts.append("</tbody></table>")
+    else:
+        parts.append("<p>None: all time was recorded by the timers.</p>")
+    if summary.note:
+        parts += ["<h2>Visit note</h2>", f"<p>{text(summary.note)}</p>"]
+    parts += [
+        "<p><br/><br/>Signature: ________________________________ "
+        "&nbsp;&nbsp; Date: ________________</p>",
+        f'<p class="muted">{text(summary.provider.signature_name)}</p>',
+    ]
+    return "\n".join(parts)
+
+
+def visit_document(summary: VisitSummary) -> str:
+    return f"<html><head><style>{STYLE}</style></head><body>{visit_body(summary)}</body></html>"
+
+
+def day_document(day: DaySummary) -> str:
+    parts = [
+        f"<html><head><style>{STYLE}</style></head><body>",
+        _clinic(day.provider),
+        f"<h1>Day report {day.day.isoformat()}</h1>",
+        f"<p>Provider: {_provider_line(day.provider)}</p>",
+        GRID,
+        "<thead><tr><th>Time</th><th>Patient</th><th>Codes × units</th><th>Timed minutes</th>"
+        "<th>Units</th></tr></thead><tbody>",
+    ]
+    parts += [
+        f"<tr><td>{row.time}</td><td>{text(row.patient)}</td><td>{text(row.codes)}</td>"
+        f"<td>{row.timed_minutes}</td><td>{row.units}</td></tr>"
+        for row in day.rows
+    ]
+    parts += [
+        f"<tr><td></td><td><b>{len(day.rows)} visits</b></td><td></td>"
+        f"<td><b>{day.timed_minutes}</b></td><td><b>{day.total_units}</b></td></tr>",
+        "</tbody></table>",
+        "<h2>The day's time</h2>",
+        '<table cellspacing="0" cellpadding="2">',
+        f"<tr><td>Billed timed minutes</td><td><b>{day.timed_minutes}</b></td></tr>",
+        f"<tr><td>Clock time covered by timers</td><td><b>{day.covered_minutes}</b></td></tr>",
+        f"<tr><td>Total treatment time</td><td><b>{day.treatment_minutes} minutes</b></td></tr>",
+        f"<tr><td>Total units</td><td><b>{day.total_units}</b></td></tr>",
+        "</table>",
+    ]
+    parts += [f'<p class="warn">⚠ {text(warning)}</p>' for warning in day.warnings]
+    for summary in day.visits:
+        parts.append(visit_body(summary, new_page=True))
+    parts.append("</body></html>")
+    return "\n".join(parts)

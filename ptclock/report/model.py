@@ -1,0 +1,296 @@
+"""The report model: every figure a visit summary or a day report shows, as plain data.
+
+Pure: built from tallies (timing) and settings; no Qt, no SQL. The renderers only lay it
+out, so what the PDF, the printer and the CSV say cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+from ptclock.billing import Rule
+from ptclock.settings import Settings
+from ptclock.timing.clock import zone_from_name
+from ptclock.timing.records import Payer
+from ptclock.timing.tally import VisitTally
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    credentials: str
+    npi: str
+    clinic_name: str
+    clinic_address: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Provider:
+        return cls(
+            settings.provider,
+            settings.credentials,
+            settings.npi,
+            settings.clinic_name,
+            settings.clinic_address,
+        )
+
+    @property
+    def signature_name(self) -> str:
+        return ", ".join(part for part in (self.name, self.credentials) if part)
+
+
+@dataclass(frozen=True)
+class SummaryLine:
+    code: str
+    descriptor: str
+    modifiers: tuple[str, ...]
+    minutes: int
+    units: int
+    timed: bool
+    blocks: tuple[str, ...]
+    """Clock-time blocks it was performed in (10:02–10:17): the evidence for distinct blocks."""
+    allocation: str
+    body_part: str = ""
+    exercises: str = ""
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    at: str
+    code: str
+    change: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    visit_id: int
+    provider: Provider
+    patient: str
+    mrn: str
+    payer: str
+    date_of_service: date
+    start_time: str
+    end_time: str
+    status: str
+    rule: Rule
+    rule_words: str
+    lines: tuple[SummaryLine, ...]
+    timed_minutes: int
+    treatment_minutes: int
+    total_units: int
+    allocation_words: str
+    ties: tuple[str, ...]
+    corrections: tuple[Correction, ...]
+    note: str
+
+    @property
+    def billed_lines(self) -> tuple[SummaryLine, ...]:
+        return tuple(line for line in self.lines if line.units > 0)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    visit_id: int
+    time: str
+    patient: str
+    codes: str
+    timed_minutes: int
+    units: int
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    day: date
+    provider: Provider
+    rows: tuple[DayRow, ...]
+    visits: tuple[VisitSummary, ...]
+    timed_minutes: int
+    treatment_minutes: int
+    total_units: int
+    covered_minutes: int
+    """Clock time covered by the provider's timers that day (overlaps counted once)."""
+    overlap_minutes: int
+    """Clock time during which two or more of the provider's timers ran at once."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        found = []
+        if self.overlap_minutes:
+            found.append(
+                f"Timers of this provider overlapped for {self.overlap_minutes} minutes: "
+                "check that concurrent time was allowed."
+            )
+        if self.timed_minutes > self.covered_minutes:
+            found.append(
+                f"Billed timed minutes ({self.timed_minutes}) exceed the clock time covered by "
+                f"timers ({self.covered_minutes}); the difference comes from manual corrections "
+                "— check that it is documented."
+            )
+        return tuple(found)
+
+
+def _clock(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%H:%M")
+
+
+def _minutes_change(seconds: int) -> str:
+    sign = "+" if seconds > 0 else "−"
+    whole, rest = divmod(abs(seconds), 60)
+    return f"{sign}{whole} min" + (f" {rest} s" if rest else "")
+
+
+def modifiers_for(payer: Payer, timed_or_untimed: bool) -> tuple[str, ...]:
+    """GP marks physical therapy services on Medicare claims (BILLING_RULES.md, modifiers)."""
+    return ("GP",) if payer is Payer.MEDICARE and timed_or_untimed else ()
+
+
+def allocation_words(
+    timed: bool, minutes: int, units: int, full_units: int, extra_unit: bool, rule: Rule
+) -> str:
+    """How a line got its units, in words (the evidence a biller or auditor reads)."""
+    if not timed:
+        return "untimed: billed once per visit" if units else "untimed: no time recorded"
+    if minutes == 0:
+        return "no time recorded"
+    if rule is Rule.AMA:
+        return f"{minutes} minutes counted alone: {'no unit' if not units else f'{units} unit(s)'}"
+    if units == 0:
+        return "no unit: its minutes count in the pooled total"
+    parts = []
+    if full_units:
+        parts.append(f"{full_units} full 15-minute unit{'s' if full_units > 1 else ''}")
+    if extra_unit:
+        parts.append("1 unit for its remaining minutes")
+    return " + ".join(parts)
+
+
+def visit_summary(tally: VisitTally, provider: Provider) -> VisitSummary:
+    record = tally.record
+    visit = record.visit
+    zone = zone_from_name(visit.zone)
+    notes = {note.code: note for note in record.code_notes}
+    billing = tally.billing
+    lines = []
+    for line, billed in zip(tally.codes, billing.lines, strict=True):
+        blocks = tuple(
+            f"{_clock(block.started_at, zone)}–"
+            + (_clock(block.ended_at, zone) if block.ended_at else "running")
+            for block in line.blocks
+            if block.ended_at is None or block.ended_at > block.started_at
+        )
+        allocation = allocation_words(
+            line.timed, line.minutes, line.units, billed.full_units, billed.extra_unit, tally.rule
+        )
+        note = notes.get(line.code)
+        lines.append(
+            SummaryLine(
+                code=line.code,
+                descriptor=line.descriptor,
+                modifiers=modifiers_for(visit.payer, True),
+                minutes=line.minutes,
+                units=line.units,
+                timed=line.timed,
+                blocks=blocks,
+                allocation=allocation,
+                body_part=note.body_part if note else "",
+                exercises=note.exercises if note else "",
+                goal=note.goal if note else "",
+            )
+        )
+    if tally.rule is Rule.CMS:
+        explanation = (
+            f"{billing.timed_minutes} total timed minutes give {billing.timed_units} timed "
+            "units; each code first gets its full 15-minute units, the rest go to the codes "
+            "with the most remaining minutes."
+        )
+    else:
+        explanation = (
+            "Each timed code is counted alone: 8 minutes give the first unit, then one more "
+            "every 15 minutes."
+        )
+    corrections = tuple(
+        Correction(
+            adj.made_at.astimezone(zone).strftime("%H:%M"),
+            adj.code,
+            _minutes_change(adj.seconds) + (" (moved)" if adj.transfer_id is not None else ""),
+            adj.reason,
+        )
+        for adj in record.adjustments
+    )
+    return VisitSummary(
+        visit_id=visit.id,
+        provider=provider,
+        patient=visit.patient,
+        mrn=visit.mrn,
+        payer={"medicare": "Medicare", "commercial": "Commercial", "other": "Other"}[
+            visit.payer.value
+        ],
+        date_of_service=visit.date_of_service,
+        start_time=_clock(visit.started_at, zone),
+        end_time=_clock(visit.ended_at, zone) if visit.ended_at else "in progress",
+        status=visit.status.value,
+        rule=tally.rule,
+        rule_words=tally.rule.in_words,
+        lines=tuple(lines),
+        timed_minutes=billing.timed_minutes,
+        treatment_minutes=billing.treatment_minutes,
+        total_units=billing.total_units,
+        allocation_words=explanation,
+        ties=tuple(tie.message for tie in billing.ties),
+        corrections=corrections,
+        note=visit.note,
+    )
+
+
+def covered_and_overlap(intervals: list[tuple[datetime, datetime]]) -> tuple[int, int]:
+    """Whole minutes covered by the union of intervals, and minutes covered more than once."""
+    total = sum(((end - start) for start, end in intervals), timedelta())
+    union = timedelta()
+    current: tuple[datetime, datetime] | None = None
+    for start, end in sorted(intervals):
+        if current is None or start > current[1]:
+            if current is not None:
+                union += current[1] - current[0]
+            current = (start, end)
+        else:
+            current = (current[0], max(current[1], end))
+    if current is not None:
+        union += current[1] - current[0]
+    return int(union.total_seconds() // 60), int((total - union).total_seconds() // 60)
+
+
+def day_summary(day: date, tallies: list[VisitTally], provider: Provider) -> DaySummary:
+    visits = tuple(visit_summary(tally, provider) for tally in tallies)
+    rows = tuple(
+        DayRow(
+            summary.visit_id,
+            summary.start_time,
+            summary.patient,
+            ", ".join(f"{line.code}×{line.units}" for line in summary.billed_lines) or "—",
+            summary.timed_minutes,
+            summary.total_units,
+        )
+        for summary in visits
+    )
+    intervals = [
+        (block.started_at, block.ended_at or tally.now)
+        for tally in tallies
+        for line in tally.codes
+        if line.timed
+        for block in line.blocks
+        if (block.ended_at or tally.now) > block.started_at
+    ]
+    covered, overlap = covered_and_overlap(intervals)
+    return DaySummary(
+        day=day,
+        provider=provider,
+        rows=rows,
+        visits=visits,
+        timed_minutes=sum(v.timed_minutes for v in visits),
+        treatment_minutes=sum(v.treatment_minutes for v in visits),
+        total_units=sum(v.total_units for v in visits),
+        covered_minutes=covered,
+        overlap_minutes=overlap,
+    )

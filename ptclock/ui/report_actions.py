@@ -1,0 +1,110 @@
+"""The window's report doors: export the visit or the day as PDF or CSV, and print."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from ptclock.report.export import (
+    ReportError,
+    export_day,
+    export_visit,
+    suggested_name,
+    visit_model,
+)
+from ptclock.report.html import visit_document
+from ptclock.report.render import page_layout, paint_document
+from ptclock.settings import SettingsError, save_settings
+from ptclock.ui.controller import SessionController
+
+
+class ReportActions:
+    def __init__(self, controller: SessionController, parent: QWidget, save_to_disk: bool) -> None:
+        self.controller = controller
+        self.parent = parent
+        self.save_to_disk = save_to_disk
+        self.last_written: Path | None = None
+
+    # -- asking -----------------------------------------------------------------------------
+
+    def ask_save_path(self, title: str, suggested: Path, pattern: str) -> Path | None:
+        """The file dialog; tests replace this method."""
+        chosen, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), pattern)
+        return Path(chosen) if chosen else None
+
+    def _folder(self) -> Path:
+        folder = Path(self.controller.settings.export_folder or Path.home())
+        return folder if folder.is_dir() else Path.home()
+
+    def _remember(self, path: Path) -> None:
+        settings = self.controller.settings.changed(export_folder=str(path.parent))
+        if self.save_to_disk:
+            # The report was written; failing to save only loses the folder memory.
+            with suppress(OSError, SettingsError):
+                save_settings(settings)
+        self.controller.keeper.settings = settings
+
+    def _done(self, path: Path) -> None:
+        self.last_written = path
+        self._remember(path)
+        self.controller.failed.emit(f"Saved {path}")
+
+    # -- doors ---------------------------------------------------------------------------------
+
+    def export_visit_pdf(self) -> None:
+        visit_id = self.controller.visit_id
+        if visit_id is None:
+            self.controller.failed.emit("Open a visit first.")
+            return
+        summary = visit_model(self.controller.keeper, visit_id)
+        path = self.ask_save_path(
+            "Export visit summary", self._folder() / suggested_name(summary), "PDF (*.pdf)"
+        )
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".pdf")
+        try:
+            self._done(export_visit(self.controller.keeper, visit_id, path))
+        except ReportError as error:
+            self.controller.failed.emit(str(error))
+
+    def export_day(self, extension: str) -> None:
+        keeper = self.controller.keeper
+        day = keeper.clock.now().astimezone(keeper.clock.zone()).date()
+        tally = self.controller.tally()
+        if tally is not None:
+            day = tally.record.visit.date_of_service
+        kind = "PDF (*.pdf)" if extension == ".pdf" else "CSV (*.csv)"
+        path = self.ask_save_path(
+            "Export day report", self._folder() / f"{day.isoformat()}-day{extension}", kind
+        )
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(extension)
+        try:
+            self._done(export_day(keeper, day, path))
+        except ReportError as error:
+            self.controller.failed.emit(str(error))
+
+    def print_visit(self) -> None:
+        """The same document as the PDF, to a printer, through a print preview."""
+        visit_id = self.controller.visit_id
+        if visit_id is None:
+            self.controller.failed.emit("Open a visit first.")
+            return
+        summary = visit_model(self.controller.keeper, visit_id)
+        html = visit_document(summary)
+        header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(page_layout(self.controller.settings.page_size))
+        preview = QPrintPreviewDialog(printer, self.parent)
+        preview.paintRequested.connect(
+            lambda target: paint_document(html, target, header, datetime.now().astimezone())
+        )
+        preview.exec()

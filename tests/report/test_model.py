@@ -1,0 +1,86 @@
+"""The report model: figures, time blocks, modifiers, corrections, and the day's clock time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from ptclock.report.csv_export import day_csv
+from ptclock.report.model import Provider, covered_and_overlap, day_summary, visit_summary
+from ptclock.timekeeper import Timekeeper
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from tests.report.conftest import CLINIC, morning_visit
+
+
+def test_visit_summary_figures(clinic: Timekeeper, clock: FakeClock) -> None:
+    visit = morning_visit(clinic, clock)
+    summary = visit_summary(clinic.tally(visit), Provider.from_settings(CLINIC))
+    assert (summary.timed_minutes, summary.treatment_minutes, summary.total_units) == (36, 36, 2)
+    assert (summary.start_time, summary.end_time) == ("10:00", "10:33")
+    lines = {line.code: line for line in summary.lines}
+    assert lines["97110"].blocks == ("10:00–10:14", "10:23–10:33")
+    assert lines["97140"].blocks == ("10:14–10:23",)
+    # 36 timed minutes are 2 units: 97110 gets its full unit, and 97140's 12 remaining
+    # minutes beat 97110's 9 for the second (Pub. 100-04 ch. 5 §20.2).
+    assert (lines["97110"].minutes, lines["97110"].units) == (24, 1)
+    assert (lines["97140"].minutes, lines["97140"].units) == (12, 1)
+    assert lines["97110"].modifiers == ("GP",)
+    assert lines["97110"].allocation == "1 full 15-minute unit"
+    assert lines["97140"].allocation == "1 unit for its remaining minutes"
+    assert lines["97110"].goal == "climb stairs at home"
+    (correction,) = summary.corrections
+    assert (correction.at, correction.code, correction.change) == ("10:33", "97140", "+3 min")
+    assert summary.provider.signature_name == "Jordan Lee, PT, DPT"
+
+
+def test_gp_only_for_medicare(clinic: Timekeeper) -> None:
+    visit = clinic.new_visit("Grace", Payer.COMMERCIAL)
+    clinic.add_minutes("97110", 10, "x")
+    summary = visit_summary(clinic.tally(visit), Provider.from_settings(CLINIC))
+    assert summary.lines[0].modifiers == ()
+    assert summary.rule.value == "ama"
+
+
+def test_day_summary_and_csv(clinic: Timekeeper, clock: FakeClock) -> None:
+    morning_visit(clinic, clock, "Ada")
+    morning_visit(clinic, clock, 'Grace, "Gracie" Hopper')
+    tallies = [clinic.tally(v.id) for v in clinic.store.visits_on(date(2026, 11, 27))]
+    day = day_summary(date(2026, 11, 27), tallies, Provider.from_settings(CLINIC))
+    assert [row.codes for row in day.rows] == ["97110×1, 97140×1", "97110×1, 97140×1"]
+    assert (day.timed_minutes, day.total_units, day.covered_minutes) == (72, 4, 66)
+    assert day.overlap_minutes == 0
+    assert "exceed the clock time covered by timers" in day.warnings[0]
+    text = day_csv(day)
+    assert text.endswith("\r\n")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [(r["patient"], r["code"], r["units"], r["modifiers"]) for r in rows] == [
+        ("Ada", "97110", "1", "GP"),
+        ("Ada", "97140", "1", "GP"),
+        ('Grace, "Gracie" Hopper', "97110", "1", "GP"),
+        ('Grace, "Gracie" Hopper', "97140", "1", "GP"),
+    ]
+    assert rows[0]["npi"] == "1234567893" and rows[0]["provider"] == "Jordan Lee"
+    assert rows[0]["rule"] == "cms" and rows[0]["minutes"] == "24"
+
+
+def test_csv_cells_never_run_as_formulas(clinic: Timekeeper) -> None:
+    visit = clinic.new_visit('=HYPERLINK("x")', Payer.MEDICARE)
+    clinic.add_minutes("97110", 10, "x")
+    day = day_summary(date(2026, 11, 27), [clinic.tally(visit)], Provider.from_settings(CLINIC))
+    assert "'=HYPERLINK" in day_csv(day)
+
+
+def test_covered_time_counts_overlaps_once() -> None:
+    t = datetime(2026, 11, 27, 15, tzinfo=timezone.utc)
+    minute = timedelta(minutes=1)
+    covered, overlap = covered_and_overlap(
+        [
+            (t, t + 10 * minute),
+            (t + 5 * minute, t + 20 * minute),
+            (t + 30 * minute, t + 31 * minute),
+        ]
+    )
+    assert (covered, overlap) == (21, 5)

@@ -1,0 +1,165 @@
+"""The PDF as a reader sees it: extractable text with every figure, pages, sizes, odd names."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
+
+from ptclock.report.export import ReportError, export_day, export_visit
+from ptclock.timekeeper import Timekeeper
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from tests.report.conftest import morning_visit, pdf_text
+
+DAY = date(2026, 11, 27)
+
+
+def test_visit_pdf_has_every_figure(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    visit = morning_visit(clinic, clock)
+    path = export_visit(clinic, visit, tmp_path / "visit.pdf")
+    text = pdf_text(path)
+    for expected in (
+        "Riverside Physical Therapy", "Jordan Lee, PT, DPT", "NPI 1234567893",
+        "Ada Lovelace", "Medicare", "Date of service 2026-11-27", "10:00–10:33",
+        "97110", "Therapeutic exercise", "GP", "10:00–10:14, 10:23–10:33", "10:14–10:23",
+        "Total timed code treatment minutes 36", "Total treatment time 36 minutes",
+        "Total units 2", "CMS 8-minute rule", "left knee", "SLR 3×10, 2 lb",
+        "climb stairs at home", "+3 min", "manual therapy began before the timer",
+        "Tolerated well.", "Signature:", "Page 1 of 1", "ptclock 0.1.0",
+    ):  # fmt: skip
+        assert expected in text, expected
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list(tmp_path.glob(".*partial")) == []
+
+
+@pytest.mark.parametrize(("size", "width_points"), [("letter", 612), ("a4", 595)])
+def test_page_sizes(
+    qapp: QApplication,
+    clinic: Timekeeper,
+    clock: FakeClock,
+    tmp_path: Path,
+    size: str,
+    width_points: int,
+) -> None:
+    clinic.settings = clinic.settings.changed(page_size=size)
+    visit = morning_visit(clinic, clock)
+    page = PdfReader(export_visit(clinic, visit, tmp_path / "v.pdf")).pages[0]
+    assert round(float(page.mediabox.width)) == width_points
+
+
+def test_names_and_notes_render_as_written(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    odd = 'Zoë O\'Brien-<Ünal> & "Jr" שרה'
+    long_name = "Maximiliana" + "x" * 289
+    visit = morning_visit(clinic, clock, odd)
+    clinic.set_visit_note("<b>not bold</b> & 'quoted'\nsecond line", visit)
+    text = pdf_text(export_visit(clinic, visit, tmp_path / "odd.pdf"))
+    assert 'Zoë O\'Brien-<Ünal> & "Jr"' in text
+    assert "<b>not bold</b> & 'quoted'" in text
+    second = morning_visit(clinic, clock, long_name)
+    reader = PdfReader(export_visit(clinic, second, tmp_path / "long.pdf"))
+    joined = "".join(pdf_text(tmp_path / "long.pdf").split())
+    assert long_name in joined  # wrapped, never cut
+    assert "Total units 2" in pdf_text(tmp_path / "long.pdf")
+    assert len(reader.pages) <= 2
+
+
+def test_a_long_day_flows_over_pages_with_numbers(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    clock.jump_wall(minutes=-180)  # 07:00: thirty 33-minute visits end before midnight
+    for number in range(30):
+        morning_visit(clinic, clock, f"Patient {number:02d}")
+    path = export_day(clinic, DAY, tmp_path / "day.pdf")
+    reader = PdfReader(path)
+    pages = len(reader.pages)
+    assert pages >= 31  # the summary, then each visit on its own page(s)
+    first = " ".join(reader.pages[0].extract_text().split())
+    assert "Day report 2026-11-27" in first
+    assert f"Page 1 of {pages}" in first
+    last = " ".join(reader.pages[-1].extract_text().split())
+    assert f"Page {pages} of {pages}" in last
+    text = pdf_text(path)
+    assert "30 visits" in text and "1080" in text  # 30 × 36 billed timed minutes
+    assert "Clock time covered by timers 990" in text
+
+
+def test_day_csv_file(clinic: Timekeeper, clock: FakeClock, tmp_path: Path) -> None:
+    morning_visit(clinic, clock)
+    path = export_day(clinic, DAY, tmp_path / "day.csv")
+    assert path.read_bytes().startswith(b"date_of_service,patient,mrn,provider,npi,code")
+    assert path.read_bytes().endswith(
+        b"\r\n2026-11-27,Ada Lovelace,,Jordan Lee,1234567893,97110,GP,24,1,cms,1"
+        b"\r\n2026-11-27,Ada Lovelace,,Jordan Lee,1234567893,97140,GP,12,1,cms,1\r\n"
+    )
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_refusals_leave_no_file(clinic: Timekeeper, clock: FakeClock, tmp_path: Path) -> None:
+    morning_visit(clinic, clock)
+    with pytest.raises(ReportError, match=r"unknown report format \.docx"):
+        export_day(clinic, DAY, tmp_path / "day.docx")
+    with pytest.raises(ReportError, match="no visits on 2026-11-28"):
+        export_day(clinic, date(2026, 11, 28), tmp_path / "day.csv")
+    with pytest.raises(ReportError, match="cannot write"):
+        export_day(clinic, DAY, tmp_path / "missing-folder" / "day.csv")
+    assert sorted(p.name for p in tmp_path.iterdir() if "day" in p.name) == []
+
+
+def test_other_providers_visits_stay_out_of_the_day(
+    clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    morning_visit(clinic, clock, "Ada")
+    clinic.settings = clinic.settings.changed(provider="Sam Ortiz")
+    morning_visit(clinic, clock, "Grace")
+    text = export_day(clinic, DAY, tmp_path / "sam.csv").read_text()
+    assert "Grace" in text and "Ada" not in text
+
+
+def test_report_text_without_any_system_font(tmp_path: Path, clock: FakeClock) -> None:
+    """On a machine with no fonts at all, the PDF still has real text (shipped fonts)."""
+    from tests.helpers import keeper
+
+    data = tmp_path / "data"
+    tk = keeper(clock, path=data / "ptclock.sqlite3")
+    tk.new_visit("Ada", Payer.MEDICARE)
+    tk.add_minutes("97110", 33, "late start")
+    tk.store.close()
+    empty_fonts = tmp_path / "fonts.conf"
+    empty_fonts.write_text(
+        f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}/cache</cachedir></fontconfig>'
+    )
+    environment = dict(
+        os.environ,
+        PTCLOCK_DATA_DIR=str(data),
+        FONTCONFIG_FILE=str(empty_fonts),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(Path(__file__).parents[2]),
+    )
+    out = tmp_path / "nofonts.pdf"
+    done = subprocess.run(
+        [sys.executable, "-m", "ptclock", "report", "--visit", "1", "--out", str(out)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    text = pdf_text(out)
+    assert "Total units 2" in text and "Ada" in text
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for font in PdfReader(out).pages[0]["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVuSans" in name for name in fonts)
