@@ -163,3 +163,23 @@ def test_report_text_without_any_system_font(tmp_path: Path, clock: FakeClock) -
         for font in PdfReader(out).pages[0]["/Resources"]["/Font"].values()
     }
     assert any("DejaVuSans" in name for name in fonts)
+
+
+def test_long_notes_flow_over_pages_with_the_table_header_repeated(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    visit = clinic.new_visit("Ada", Payer.MEDICARE)
+    for number, code in enumerate(["97110", "97112", "97116", "97140", "97530", "97535"]):
+        clinic.start(code)
+        clock.advance(minutes=9)
+        clinic.set_code_note(code, exercises=f"Exercise {number}, 3x10 with a band. " * 60)
+    clinic.end()
+    reader = PdfReader(export_visit(clinic, visit, tmp_path / "long.pdf"))
+    assert len(reader.pages) >= 3
+    continued = [" ".join(page.extract_text().split()) for page in reader.pages[1:]]
+    continued = [text for text in continued if "3x10 with a band" in text]
+    assert len(continued) >= 2  # the services table itself runs over pages
+    for text in continued:
+        assert "Code Service Modifiers Minutes Units Time blocks" in text.replace("ﬁ", "fi")
+    for page in reader.pages:
+        assert "Visit summary · Ada · DOS 2026-11-27" in page.extract_text()
