@@ -182,4 +182,4 @@ def test_long_notes_flow_over_pages_with_the_table_header_repeated(
     for text in continued:
         assert "Code Service Modifiers Minutes Units Time blocks" in text.replace("ﬁ", "fi")
     for page in reader.pages:
-        assert "Visit summary · Ada · DOS 2026-11-27" in page.extract_text()
+        assert "Visit summary · Ada · DOS 2026-11-27" in " ".join(page.extract_text().split())
