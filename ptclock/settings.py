@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ptclock import paths
 from ptclock.billing import Rule
+from ptclock.billing.money import shipped_kx_thresholds
 from ptclock.timing.records import DEFAULT_RULES, Payer
 from ptclock.timing.tally import DEFAULT_LONG_TIMER_MINUTES
 
@@ -44,6 +46,8 @@ class Settings:
     page_size: str = "letter"
     export_folder: str = ""
     """Where the last report was saved: the next export suggests it again."""
+    kx_thresholds: dict[int, Decimal] = field(default_factory=shipped_kx_thresholds)
+    """The CMS KX threshold per year; shipped values, changeable when CMS publishes new ones."""
 
     def rule_for(self, payer: Payer) -> Rule:
         return self.rules.get(payer, DEFAULT_RULES[payer])
@@ -109,7 +113,25 @@ def settings_from_dict(data: Any) -> Settings:
         concurrent_by_default=bool(data.get("concurrent_by_default", False)),
         page_size=page_size,
         export_folder=_text(data, "export_folder", 4096),
+        kx_thresholds=_thresholds(data.get("kx_thresholds", {})),
     )
+
+
+def _thresholds(raw: Any) -> dict[int, Decimal]:
+    thresholds = shipped_kx_thresholds()
+    if not isinstance(raw, dict):
+        raise ValueError("kx_thresholds must map years to amounts")
+    for year, amount in raw.items():
+        if not str(year).isdigit() or not 2000 <= int(year) <= 2100:
+            raise ValueError(f"kx_thresholds: {year!r} is not a year")
+        try:
+            value = Decimal(str(amount))
+        except InvalidOperation:
+            raise ValueError(f"kx_thresholds: {amount!r} is not an amount") from None
+        if not value.is_finite() or value <= 0:
+            raise ValueError(f"kx_thresholds: {amount!r} must be more than 0")
+        thresholds[int(year)] = value
+    return thresholds
 
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
@@ -125,6 +147,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "concurrent_by_default": settings.concurrent_by_default,
         "page_size": settings.page_size,
         "export_folder": settings.export_folder,
+        "kx_thresholds": {str(year): str(v) for year, v in sorted(settings.kx_thresholds.items())},
     }
 
 

@@ -10,11 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
 
 from ptclock.billing import Catalog, Rule
+from ptclock.billing.edits import (
+    EditFileError,
+    EditTable,
+    ImportResult,
+    parse_cms_ptp,
+    parse_pairs_csv,
+    shipped_edits,
+)
+from ptclock.billing.money import FeeFileError, FeeSchedule, parse_fees
 from ptclock.settings import Settings
 from ptclock.store import Store
+from ptclock.timing.claim import ClaimReview, ModifierOverride, review
 from ptclock.timing.clock import Clock, zone_name
 from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, VisitStatus
@@ -318,6 +330,130 @@ class Timekeeper:
             self.store.set_code_note(visit.id, new)
             self.store.audit(now, zone, "code_note", visit.id, code, note_dict(old), note_dict(new))
         return new
+
+    # -- the claim: edits, modifiers, pooling, money -----------------------------------------
+
+    def edit_table(self) -> EditTable:
+        """CMS's edits (the imported quarterly file, else the shipped table) and payers' pairs."""
+        imported = self.store.imported_edits()
+        cms = [e for e in imported if not e.payer]
+        payers = [e for e in imported if e.payer]
+        if not self.store.has_cms_edits():
+            cms = shipped_edits(self.catalog)
+        return EditTable([*cms, *payers])
+
+    def fee_schedule(self) -> FeeSchedule:
+        return FeeSchedule(self.store.fees())
+
+    def review(self, visit_id: int | None = None) -> ClaimReview:
+        """Edits, modifiers, same-day pooling, estimated payment and KX for one visit."""
+        tally = self.tally(visit_id)
+        visit = tally.record.visit
+        edits, fees = self.edit_table(), self.fee_schedule()
+        overrides = tuple(self.store.modifier_overrides(visit.id))
+        year = visit.date_of_service.year
+        earlier = Decimal(0)
+        same_day = []
+        for other in self.store.visits_of_patient(
+            visit.patient_id, date(year, 1, 1), visit.date_of_service
+        ):
+            if other.id == visit.id:
+                continue
+            other_tally = self.tally(other.id)
+            if other.date_of_service == visit.date_of_service:
+                same_day.append(other_tally)
+            if (other.date_of_service, other.id) < (visit.date_of_service, visit.id):
+                spent = review(other_tally, self.catalog, edits, fees).total_payment
+                earlier += spent or Decimal(0)
+        return review(
+            tally,
+            self.catalog,
+            edits,
+            fees,
+            self.settings.kx_thresholds.get(year),
+            earlier,
+            same_day,
+            overrides,
+        )
+
+    def import_edits(self, path: Path, payer: str = "") -> ImportResult:
+        """Import CMS's quarterly PTP file (tab-delimited) or a payer's pairs (.csv).
+
+        The file is read to the end before anything changes: a malformed line refuses the
+        whole file and the edits in force stay as they were.
+        """
+        source = str(path)
+        try:
+            if path.suffix.lower() == ".csv":
+                if not payer:
+                    raise TimekeeperError("a payer's pairs need --payer NAME")
+                pairs = parse_pairs_csv(path.read_text("utf-8-sig"), self.catalog, source, payer)
+                result = ImportResult(tuple(pairs), len(pairs), len(pairs), 0)
+            else:
+                with path.open(encoding="latin-1", newline="") as lines:
+                    result = parse_cms_ptp(lines, self.catalog, source)
+        except (EditFileError, UnicodeDecodeError) as error:
+            raise TimekeeperError(str(error)) from None
+        except OSError as error:
+            raise TimekeeperError(f"{path}: {error.strerror}") from None
+        with self._event() as (now, zone):
+            origin = "payer" if payer else "cms"
+            self.store.replace_edits(origin, payer.lower(), list(result.edits))
+            self.store.audit(
+                now,
+                zone,
+                "edits_import",
+                None,
+                None,
+                None,
+                {
+                    "file": path.name,
+                    "origin": origin,
+                    "payer": payer,
+                    "read": result.read,
+                    "kept": result.kept,
+                },
+            )
+        return result
+
+    def import_fees(self, path: Path) -> int:
+        try:
+            fees = parse_fees(path.read_text("utf-8-sig"), self.catalog, str(path))
+        except (FeeFileError, UnicodeDecodeError) as error:
+            raise TimekeeperError(str(error)) from None
+        except OSError as error:
+            raise TimekeeperError(f"{path}: {error.strerror}") from None
+        with self._event() as (now, zone):
+            self.store.replace_fees(fees)
+            self.store.audit(
+                now, zone, "fees_import", None, None, None, {"file": path.name, "fees": len(fees)}
+            )
+        return len(fees)
+
+    def override_modifier(
+        self, code: str, modifier: str, add: bool, reason: str, visit_id: int | None = None
+    ) -> None:
+        """The therapist adds or removes a modifier on a line, with a reason (audited)."""
+        code = self.catalog[code].code
+        name = modifier.strip().upper()
+        if not (len(name) == 2 and name.isalnum()):
+            raise TimekeeperError(
+                f"{modifier!r} is not a modifier (two letters or digits, like 59)"
+            )
+        why = self._reason(reason)
+        with self._event() as (now, zone):
+            visit = self.visit(visit_id)
+            override = ModifierOverride(code, name, add, why)
+            self.store.add_modifier_override(visit.id, override, now)
+            self.store.audit(
+                now,
+                zone,
+                "modifier_override",
+                visit.id,
+                code,
+                None,
+                {"modifier": name, "action": "add" if add else "remove", "reason": why},
+            )
 
     # -- the clock ------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from ptclock import __version__, paths
 from ptclock.billing import UnknownCodeError
 from ptclock.cli import (
     backup_command,
+    billing_data_commands,
     codes_command,
     report_command,
     units_command,
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     codes_command.add_parser(subparsers)
     visit_commands.add_parsers(subparsers)
     report_command.add_parser(subparsers)
+    billing_data_commands.add_parsers(subparsers)
     backup_command.add_parser(subparsers)
     return parser
 

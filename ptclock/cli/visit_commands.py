@@ -57,6 +57,18 @@ def add_parsers(subparsers: Any) -> None:
     note.add_argument("--visit", type=int, metavar="ID")
     note.set_defaults(run=visit_note)
 
+    modifier = visits.add_parser(
+        "modifier", help="add or remove a modifier on a line, with a reason (audited)"
+    )
+    modifier.add_argument("code")
+    modifier.add_argument("modifier")
+    which = modifier.add_mutually_exclusive_group(required=True)
+    which.add_argument("--add", action="store_true")
+    which.add_argument("--remove", action="store_true")
+    modifier.add_argument("--reason", required=True, metavar="TEXT")
+    modifier.add_argument("--visit", type=int, metavar="ID")
+    modifier.set_defaults(run=visit_modifier)
+
     timer = subparsers.add_parser("timer", help="start, stop and correct code timers")
     timers = timer.add_subparsers(title="timer commands", metavar="ACTION", required=True)
 
@@ -116,11 +128,13 @@ def visit_new(args: argparse.Namespace) -> int:
 
 
 def visit_show(args: argparse.Namespace) -> int:
-    tally = context.timekeeper().tally(args.id)
+    keeper = context.timekeeper()
+    tally = keeper.tally(args.id)
+    claim = keeper.review(tally.record.visit.id)
     if args.json:
-        print(json.dumps(visit_json(tally), indent=1, ensure_ascii=False))
+        print(json.dumps(visit_json(tally, claim), indent=1, ensure_ascii=False))
     else:
-        print(visit_text(tally))
+        print(visit_text(tally, claim))
     return 0
 
 
@@ -129,7 +143,8 @@ def visit_list(args: argparse.Namespace) -> int:
     day = args.date or keeper.clock.now().astimezone(keeper.clock.zone()).date()
     tallies = [keeper.tally(visit.id) for visit in keeper.store.visits_on(day)]
     if args.json:
-        print(json.dumps([visit_json(t) for t in tallies], indent=1, ensure_ascii=False))
+        data = [visit_json(t, keeper.review(t.record.visit.id)) for t in tallies]
+        print(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
     if not tallies:
         print(f"No visits on {day.isoformat()}.")
@@ -155,6 +170,13 @@ def visit_rule(args: argparse.Namespace) -> int:
 
 def visit_note(args: argparse.Namespace) -> int:
     context.timekeeper().set_visit_note(args.text, args.visit)
+    return 0
+
+
+def visit_modifier(args: argparse.Namespace) -> int:
+    context.timekeeper().override_modifier(
+        args.code, args.modifier, args.add, args.reason, args.visit
+    )
     return 0
 
 

@@ -3,14 +3,65 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from ptclock.cli.units_command import boundary_sentences
+from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.tally import VisitTally
 
 
-def visit_json(tally: VisitTally) -> dict[str, Any]:
+def money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+def claim_json(claim: ClaimReview) -> dict[str, Any]:
+    pool = claim.pool
+    return {
+        "edits": [
+            {
+                "column1": f.edit.column1,
+                "column2": f.edit.column2,
+                "paid": f.edit.column1,
+                "modifier_indicator": f.edit.modifier,
+                "time_blocks": f.blocks.kind.value if f.blocks else None,
+                "modifier_supportable": bool(f.blocks and f.blocks.supportable),
+                "message": f.message,
+            }
+            for f in claim.edits
+        ],
+        "modifiers": [
+            {"code": m.code, "modifier": m.modifier, "why": m.why, "overridden": m.overridden}
+            for m in claim.modifiers
+        ],
+        "estimated_payment": money(claim.total_payment),
+        "kx": None
+        if claim.kx is None
+        else {
+            "year": claim.kx.year,
+            "threshold": money(claim.kx.threshold),
+            "year_to_date": money(claim.kx.year_to_date),
+            "passed": claim.kx.passed,
+            "approaching": claim.kx.approaching,
+            "message": claim.kx.message,
+        },
+        "day": None
+        if pool is None
+        else {
+            "visits": list(pool.visit_ids),
+            "timed_minutes": pool.billing.timed_minutes,
+            "total_units": pool.total_units,
+            "visits_units": pool.visits_units,
+            "difference": pool.difference,
+            "message": pool.message,
+        },
+        "student_minutes": claim.student_minutes,
+        "warnings": list(claim.warnings),
+    }
+
+
+def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str, Any]:
     """The ``visit show --json`` shape (documented in README)."""
     visit = tally.record.visit
     billing = tally.billing
@@ -50,6 +101,10 @@ def visit_json(tally: VisitTally) -> dict[str, Any]:
                 "running": line.running,
                 "running_since": line.running_since.isoformat() if line.running_since else None,
                 "corrected_seconds": line.adjusted_seconds,
+                "assistant_seconds": line.assistant_seconds,
+                "student_seconds": line.student_seconds,
+                "modifiers": list(claim.modifiers_of(line.code)) if claim else [],
+                "estimated_payment": money(claim.payments.get(line.code)) if claim else None,
                 "blocks": [
                     {
                         "start": block.started_at.isoformat(),
@@ -74,10 +129,10 @@ def visit_json(tally: VisitTally) -> dict[str, Any]:
             {"code": n.code, "body_part": n.body_part, "exercises": n.exercises, "goal": n.goal}
             for n in tally.record.code_notes
         ],
-    }
+    } | ({"claim": claim_json(claim)} if claim is not None else {})
 
 
-def visit_text(tally: VisitTally) -> str:
+def visit_text(tally: VisitTally, claim: ClaimReview | None = None) -> str:
     """A plain summary a therapist reads at the terminal."""
     visit = tally.record.visit
     zone = zone_from_name(visit.zone)
@@ -109,6 +164,14 @@ def visit_text(tally: VisitTally) -> str:
         *boundary_sentences(billing),
         *[tie.message for tie in billing.ties],
     ]
+    if claim is not None:
+        for line in tally.codes:
+            mods = claim.modifiers_of(line.code)
+            if mods:
+                rows.append(f"{line.code} modifiers: {' '.join(mods)}")
+        if claim.total_payment is not None:
+            rows.append(f"Estimated payment:     ${claim.total_payment:,.2f}")
+        rows += [f"⚠ {warning}" for warning in claim.warnings]
     for adjustment in tally.record.adjustments:
         sign = "+" if adjustment.seconds > 0 else "−"
         rows.append(

@@ -110,7 +110,49 @@ def m001_initial(db: Database) -> None:
     )
 
 
-SCHEMA_VERSION = 1
+@migrations()
+def m002_billing_data(db: Database) -> None:
+    """Imported NCCI edits, fee schedules and the therapist's modifier overrides."""
+    run_script(
+        db,
+        """
+        CREATE TABLE ptp_edits (
+            id INTEGER PRIMARY KEY,
+            origin TEXT NOT NULL CHECK (origin IN ('cms', 'payer')),
+            payer TEXT NOT NULL DEFAULT '',
+            column1 TEXT NOT NULL,
+            column2 TEXT NOT NULL,
+            modifier INTEGER NOT NULL CHECK (modifier IN (0, 1, 9)),
+            effective TEXT NOT NULL,
+            deletion TEXT,
+            source TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX ptp_edits_pair ON ptp_edits (column1, column2);
+
+        CREATE TABLE fees (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            payer TEXT NOT NULL DEFAULT '',
+            year INTEGER
+        );
+
+        CREATE TABLE modifier_overrides (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            code TEXT NOT NULL,
+            modifier TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('add', 'remove')),
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+            made_at TEXT NOT NULL
+        );
+        CREATE INDEX modifier_overrides_visit ON modifier_overrides (visit_id);
+        CREATE INDEX visits_patient_date ON visits (patient_id, date_of_service);
+        """,
+    )
+
+
+SCHEMA_VERSION = 2
 """The newest schema this ptclock knows (the number of migrations); kept in user_version."""
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,12 @@ from sqlite_utils import Database
 
 from ptclock import paths
 from ptclock.billing import Rule
+from ptclock.billing.edits import PtpEdit
+from ptclock.billing.money import Fee
 from ptclock.store import backup, opening
 from ptclock.store.errors import StoreError
 from ptclock.store.schema import migrate
+from ptclock.timing.claim import ModifierOverride
 from ptclock.timing.records import (
     Adjustment,
     CodeNote,
@@ -136,7 +140,7 @@ class Store:
 
     _VISIT_COLUMNS = (
         "v.id, p.name, p.payer, v.provider, v.date_of_service, v.zone, v.rule, v.status, "
-        "v.started_at, v.ended_at, v.concurrent, v.paused_codes, v.note, p.mrn"
+        "v.started_at, v.ended_at, v.concurrent, v.paused_codes, v.note, p.mrn, p.id"
     )
 
     def _visits(self, where: str, parameters: tuple[Any, ...] = ()) -> list[Visit]:
@@ -161,6 +165,7 @@ class Store:
                 paused_codes=tuple(code for code in row[11].split(",") if code),
                 note=row[12],
                 mrn=row[13],
+                patient_id=row[14],
             )
             for row in rows
         ]
@@ -201,6 +206,13 @@ class Store:
 
     def visits_on(self, day: date) -> list[Visit]:
         return self._visits("v.date_of_service = ?", (day.isoformat(),))
+
+    def visits_of_patient(self, patient_id: int, first: date, last: date) -> list[Visit]:
+        """The patient's visits with a date of service from ``first`` to ``last``."""
+        return self._visits(
+            "v.patient_id = ? AND v.date_of_service BETWEEN ? AND ?",
+            (patient_id, first.isoformat(), last.isoformat()),
+        )
 
     def update_visit(self, visit_id: int, **changes: Any) -> None:
         """Change a visit's status, rule, end, pause state, concurrency or note."""
@@ -308,6 +320,91 @@ class Store:
             tuple(self.segments(visit_id)),
             tuple(self.adjustments(visit_id)),
             tuple(self.code_notes(visit_id)),
+        )
+
+    # -- billing data: edits, fees, modifier overrides --------------------------------------
+
+    def imported_edits(self) -> list[PtpEdit]:
+        rows = self.connection.execute(
+            "SELECT column1, column2, modifier, effective, deletion, source, payer, origin "
+            "FROM ptp_edits ORDER BY id"
+        )
+        return [
+            PtpEdit(
+                row[0],
+                row[1],
+                row[2],
+                date.fromisoformat(row[3]),
+                date.fromisoformat(row[4]) if row[4] else None,
+                row[5],
+                row[6],
+            )
+            for row in rows
+        ]
+
+    def has_cms_edits(self) -> bool:
+        row = self.connection.execute("SELECT 1 FROM ptp_edits WHERE origin = 'cms' LIMIT 1")
+        return row.fetchone() is not None
+
+    def replace_edits(self, origin: str, payer: str, edits: list[PtpEdit]) -> None:
+        """Swap one origin's edits (CMS's, or one payer's) for a new table, all at once."""
+        self._writing()
+        self.connection.execute(
+            "DELETE FROM ptp_edits WHERE origin = ? AND payer = ?", (origin, payer)
+        )
+        self.connection.executemany(
+            "INSERT INTO ptp_edits (origin, payer, column1, column2, modifier, effective, "
+            "deletion, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    origin,
+                    payer,
+                    e.column1,
+                    e.column2,
+                    e.modifier,
+                    e.effective.isoformat(),
+                    e.deletion.isoformat() if e.deletion else None,
+                    e.source,
+                )
+                for e in edits
+            ],
+        )
+
+    def fees(self) -> list[Fee]:
+        rows = self.connection.execute("SELECT code, amount, payer, year FROM fees ORDER BY id")
+        return [Fee(row[0], Decimal(row[1]), row[2], row[3]) for row in rows]
+
+    def replace_fees(self, fees: list[Fee]) -> None:
+        self._writing()
+        self.connection.execute("DELETE FROM fees")
+        self.connection.executemany(
+            "INSERT INTO fees (code, amount, payer, year) VALUES (?, ?, ?, ?)",
+            [(f.code, str(f.amount), f.payer, f.year) for f in fees],
+        )
+
+    def modifier_overrides(self, visit_id: int) -> list[ModifierOverride]:
+        rows = self.connection.execute(
+            "SELECT code, modifier, action, reason FROM modifier_overrides WHERE visit_id = ? "
+            "ORDER BY id",
+            (visit_id,),
+        )
+        return [ModifierOverride(row[0], row[1], row[2] == "add", row[3]) for row in rows]
+
+    def add_modifier_override(
+        self, visit_id: int, override: ModifierOverride, made_at: datetime
+    ) -> None:
+        self._writing()
+        self.connection.execute(
+            "INSERT INTO modifier_overrides (visit_id, code, modifier, action, reason, made_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                visit_id,
+                override.code,
+                override.modifier,
+                "add" if override.add else "remove",
+                override.reason,
+                to_text(made_at),
+            ),
         )
 
     # -- audit --------------------------------------------------------------------------

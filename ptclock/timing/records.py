@@ -53,6 +53,7 @@ class Visit:
     """Codes that were running when the visit was paused; resume restarts them."""
     note: str = ""
     mrn: str = ""
+    patient_id: int = 0
 
     @property
     def is_open(self) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ptclock.billing import Billing, Catalog, Rule, bill
-from ptclock.timing.records import Adjustment, Segment, VisitRecord
+from ptclock.timing.records import Adjustment, Performer, Segment, VisitRecord
 
 DEFAULT_LONG_TIMER_MINUTES = 60
 """A code running longer than this in one go is pointed out ("still running?"), never cut."""
@@ -40,6 +40,10 @@ class CodeTime:
     blocks: tuple[TimeBlock, ...]
     adjusted_seconds: int
     """Σ of manual corrections on this code (already included in ``seconds``)."""
+    assistant_seconds: int = 0
+    """Seconds a PT assistant performed (included in ``seconds``; CQ above 10%)."""
+    student_seconds: int = 0
+    """Seconds a student performed: not billable, not in ``seconds``."""
 
     @property
     def running(self) -> bool:
@@ -74,8 +78,16 @@ class VisitTally:
 def code_seconds(
     code: str, segments: tuple[Segment, ...], adjustments: tuple[Adjustment, ...], now: datetime
 ) -> int:
-    """Whole seconds of ``code``: its segments plus its corrections, never below zero."""
-    performed = sum(seg.seconds(now) for seg in segments if seg.code == code)
+    """Billable whole seconds of ``code``: its segments plus its corrections, never below zero.
+
+    A student's segments are not billable (BILLING_RULES.md, modifiers): they are shown
+    apart (``student_seconds``) and left out here.
+    """
+    performed = sum(
+        seg.seconds(now)
+        for seg in segments
+        if seg.code == code and seg.performer is not Performer.STUDENT
+    )
     corrected = sum(adj.seconds for adj in adjustments if adj.code == code)
     return max(0, int(performed + corrected))
 
@@ -128,6 +140,12 @@ def tally(
                 still_running_check=since is not None and now - since >= limit,
                 blocks=tuple(TimeBlock(seg.started_at, seg.ended_at) for seg in segments),
                 adjusted_seconds=sum(a.seconds for a in record.adjustments if a.code == code),
+                assistant_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.PTA)
+                ),
+                student_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.STUDENT)
+                ),
             )
         )
     end = visit.ended_at or now

@@ -46,6 +46,10 @@ UNTIMED = [
     "97024",
     "97026",
     "97028",
+    # Not therapy: listed in BILLING_RULES.md for the NCCI edits with 97110.
+    "36591",
+    "36592",
+    "96523",
 ]
 HEADER = "code,descriptor,kind,category,details\n"
 

@@ -1,0 +1,219 @@
+"""NCCI procedure-to-procedure (PTP) edits: which code of a pair is paid, and whether a
+modifier can bypass the edit.
+
+Source: BILLING_RULES.md, "Edits and modifiers". Of a pair, only the column-1 code is paid
+unless the modifier indicator is 1 and a modifier (59, or the more specific XE/XS/XP/XU) is
+justified by distinct, separately documented time blocks. Indicator 0: never bypassable;
+9: the edit is deleted. An edit is in force on a date of service from its effective date up
+to the day before its deletion date.
+
+CMS publishes the practitioner PTP edits quarterly as tab-delimited text after a few
+preamble lines: Column 1, Column 2, "in existence prior to 1996" flag, Effective Date
+(YYYYMMDD), Deletion Date (YYYYMMDD or ``*``), Modifier (0/1/9), PTP Edit Rationale. The
+import streams the file (a million lines in constant memory) and keeps only the rows whose
+two codes are in the catalog.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+from ptclock.billing.catalog import Catalog, normalize_code
+
+CODE = re.compile(r"^[A-Z0-9]{5}$")
+INDICATORS = (0, 1, 9)
+
+
+class EditFileError(ValueError):
+    """A malformed edits file; the message names the file and line. Nothing was imported."""
+
+    def __init__(self, source: str, line: int, problem: str) -> None:
+        super().__init__(f"{source}, line {line}: {problem}")
+        self.line = line
+
+
+@dataclass(frozen=True)
+class PtpEdit:
+    column1: str
+    column2: str
+    modifier: int
+    effective: date
+    deletion: date | None = None
+    source: str = ""
+    payer: str = ""
+    """Empty for CMS's edits; a payer's name for its own extra pairs."""
+
+    def in_force(self, day: date) -> bool:
+        if self.modifier == 9 or day < self.effective:
+            return False
+        return self.deletion is None or day < self.deletion
+
+    @property
+    def bypassable(self) -> bool:
+        return self.modifier == 1
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    edits: tuple[PtpEdit, ...]
+    read: int
+    kept: int
+    skipped: int
+    """Rows read but not kept: a code outside the catalog (not a PT code)."""
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.read} edits read, {self.kept} kept, {self.skipped} skipped "
+            "(codes not in the catalog)"
+        )
+
+
+class EditTable:
+    """The edits in force: CMS's (shipped or imported) and payers' own pairs."""
+
+    def __init__(self, edits: Iterable[PtpEdit]) -> None:
+        self.edits = tuple(edits)
+        self._by_pair: dict[frozenset[str], list[PtpEdit]] = {}
+        for edit in self.edits:
+            self._by_pair.setdefault(frozenset((edit.column1, edit.column2)), []).append(edit)
+
+    def __len__(self) -> int:
+        return len(self.edits)
+
+    def applying(self, codes: Iterable[str], day: date, payer: str = "") -> list[PtpEdit]:
+        """The edits in force on ``day`` between any two of ``codes`` (for this payer)."""
+        present = list(dict.fromkeys(normalize_code(code) for code in codes))
+        found = []
+        for index, first in enumerate(present):
+            for second in present[index + 1 :]:
+                for edit in self._by_pair.get(frozenset((first, second)), []):
+                    if edit.in_force(day) and edit.payer in ("", payer):
+                        found.append(edit)
+        return found
+
+
+def _date(text: str, source: str, line: int, what: str, compact: bool) -> date:
+    try:
+        if compact:
+            if len(text) != 8 or not text.isdigit():
+                raise ValueError
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return date.fromisoformat(text)
+    except ValueError:
+        form = "YYYYMMDD" if compact else "YYYY-MM-DD"
+        raise EditFileError(source, line, f"{what} {text!r} is not a date ({form})") from None
+
+
+def _indicator(text: str, source: str, line: int) -> int:
+    if text not in ("0", "1", "9"):
+        raise EditFileError(source, line, f"modifier indicator {text!r} must be 0, 1 or 9")
+    return int(text)
+
+
+def parse_cms_ptp(lines: Iterable[str], catalog: Catalog, source: str) -> ImportResult:
+    """Read a CMS practitioner PTP file, streaming; raise EditFileError on a malformed row.
+
+    Lines before the first row whose first two fields are codes are the preamble (titles,
+    column headings). After that every non-blank line must be a complete edit.
+    """
+    kept: list[PtpEdit] = []
+    read = 0
+    started = False
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        looks_like_edit = len(fields) >= 2 and CODE.match(fields[0]) and CODE.match(fields[1])
+        if not started:
+            if not looks_like_edit:
+                continue
+            started = True
+        if not looks_like_edit:
+            raise EditFileError(source, number, "expected two codes separated by a tab")
+        if len(fields) < 6:
+            raise EditFileError(
+                source, number, f"expected 7 tab-separated columns, found {len(fields)}"
+            )
+        read += 1
+        effective = _date(fields[3], source, number, "effective date", compact=True)
+        deletion = (
+            None
+            if fields[4] == "*"
+            else _date(fields[4], source, number, "deletion date", compact=True)
+        )
+        if deletion is not None and deletion < effective:
+            raise EditFileError(source, number, "deletion date is before the effective date")
+        indicator = _indicator(fields[5], source, number)
+        if fields[0] in catalog and fields[1] in catalog:
+            rationale = fields[6] if len(fields) > 6 else ""
+            kept.append(
+                PtpEdit(fields[0], fields[1], indicator, effective, deletion, rationale[:200])
+            )
+    if not started:
+        raise EditFileError(source, 1, "no edits found: is this a CMS PTP file?")
+    return ImportResult(tuple(kept), read, len(kept), read - len(kept))
+
+
+PAYER_COLUMNS = ("column1", "column2", "modifier", "effective", "deletion", "source")
+
+
+def parse_pairs_csv(text: str, catalog: Catalog, source: str, payer: str = "") -> list[PtpEdit]:
+    """Pairs from a CSV with the shipped table's columns (a payer's own edits)."""
+    edits = []
+    reader = csv.reader(io.StringIO(text))
+    header_seen = False
+    for row in reader:
+        number = reader.line_num
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in row]
+        if not header_seen:
+            if tuple(c.lower() for c in cells[: len(PAYER_COLUMNS)]) != PAYER_COLUMNS:
+                raise EditFileError(
+                    source, number, "the first row must be the header " + ",".join(PAYER_COLUMNS)
+                )
+            header_seen = True
+            continue
+        if len(cells) != len(PAYER_COLUMNS):
+            raise EditFileError(
+                source, number, f"expected {len(PAYER_COLUMNS)} columns, found {len(cells)}"
+            )
+        first, second = normalize_code(cells[0]), normalize_code(cells[1])
+        for code in (first, second):
+            if code not in catalog:
+                raise EditFileError(source, number, f"unknown code {code!r}")
+        if first == second:
+            raise EditFileError(source, number, f"{first} is paired with itself")
+        effective = _date(cells[3], source, number, "effective date", compact=False)
+        deletion = (
+            _date(cells[4], source, number, "deletion date", compact=False) if cells[4] else None
+        )
+        if deletion is not None and deletion < effective:
+            raise EditFileError(source, number, "deletion date is before the effective date")
+        edits.append(
+            PtpEdit(
+                first,
+                second,
+                _indicator(cells[2], source, number),
+                effective,
+                deletion,
+                cells[5][:200],
+                payer,
+            )
+        )
+    if not header_seen:
+        raise EditFileError(source, 1, "the file is empty")
+    return edits
+
+
+def shipped_edits(catalog: Catalog) -> list[PtpEdit]:
+    text = resources.files("ptclock.resources").joinpath("ncci_pairs.csv").read_text("utf-8")
+    return parse_pairs_csv(text, catalog, "ptclock ncci_pairs.csv")
