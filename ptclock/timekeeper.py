@@ -59,6 +59,9 @@ class Timekeeper:
         self.settings = settings
         self._watch = ClockWatch(clock)
         self._compared_with_last_event = False
+        self._revision = 0
+        """Counts this process's events; with PRAGMA data_version it dates cached sums."""
+        self._spent_cache: dict[tuple[int, int, int, int], Decimal] = {}
 
     # -- reading ------------------------------------------------------------------------
 
@@ -352,19 +355,25 @@ class Timekeeper:
         edits, fees = self.edit_table(), self.fee_schedule()
         overrides = tuple(self.store.modifier_overrides(visit.id))
         year = visit.date_of_service.year
-        earlier = Decimal(0)
-        same_day = []
-        for other in self.store.visits_of_patient(
-            visit.patient_id, date(year, 1, 1), visit.date_of_service
-        ):
-            if other.id == visit.id:
-                continue
-            other_tally = self.tally(other.id)
-            if other.date_of_service == visit.date_of_service:
-                same_day.append(other_tally)
-            if (other.date_of_service, other.id) < (visit.date_of_service, visit.id):
-                spent = review(other_tally, self.catalog, edits, fees).total_payment
-                earlier += spent or Decimal(0)
+        same_day = [
+            self.tally(other.id)
+            for other in self.store.visits_of_patient(
+                visit.patient_id, visit.date_of_service, visit.date_of_service
+            )
+            if other.id != visit.id
+        ]
+        key = (visit.id, year, self._revision, self.store.data_version())
+        if key not in self._spent_cache:
+            # The patient's earlier visits this year: recomputed only after a change.
+            earlier = Decimal(0)
+            for other in self.store.visits_of_patient(
+                visit.patient_id, date(year, 1, 1), visit.date_of_service
+            ):
+                if (other.date_of_service, other.id) < (visit.date_of_service, visit.id):
+                    spent = review(self.tally(other.id), self.catalog, edits, fees).total_payment
+                    earlier += spent or Decimal(0)
+            self._spent_cache = {key: earlier}
+        earlier = self._spent_cache[key]
         return review(
             tally,
             self.catalog,
@@ -506,6 +515,7 @@ class Timekeeper:
                 self._note_clock_behind(now, zone)
             yield now, zone
         self._compared_with_last_event = True
+        self._revision += 1
 
     def _note_clock_behind(self, now: datetime, zone: str) -> None:
         """A fresh process (the CLI) cannot have watched the clock: compare with the store."""

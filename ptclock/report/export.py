@@ -24,15 +24,19 @@ class ReportError(ValueError):
 
 
 def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
-    return visit_summary(keeper.tally(visit_id), Provider.from_settings(keeper.settings))
+    return visit_summary(
+        keeper.tally(visit_id), Provider.from_settings(keeper.settings), keeper.review(visit_id)
+    )
 
 
 def day_model(keeper: Timekeeper, day: date) -> DaySummary:
     provider = keeper.settings.provider
-    tallies = [keeper.tally(v.id) for v in keeper.store.visits_on(day) if v.provider == provider]
-    if not tallies:
+    visits = [v for v in keeper.store.visits_on(day) if v.provider == provider]
+    if not visits:
         raise ReportError(f"there are no visits on {day.isoformat()}")
-    return day_summary(day, tallies, Provider.from_settings(keeper.settings))
+    tallies = [keeper.tally(v.id) for v in visits]
+    claims = [keeper.review(v.id) for v in visits]
+    return day_summary(day, tallies, Provider.from_settings(keeper.settings), claims)
 
 
 def check_destination(path: Path, allowed: tuple[str, ...] = FORMATS) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html import escape
 
 from ptclock.report.model import DaySummary, Provider, VisitSummary
@@ -20,6 +21,10 @@ GRID = (
     '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
     'style="border-collapse: collapse">'
 )
+
+
+def money(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"${amount:,.2f}"
 
 
 def text(value: str) -> str:
@@ -78,6 +83,11 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
             *([f"<i>Body part:</i> {text(line.body_part)}"] if line.body_part else []),
             *([f"<i>Exercises / activities:</i> {text(line.exercises)}"] if line.exercises else []),
             *([f"<i>Functional goal:</i> {text(line.goal)}"] if line.goal else []),
+            *(
+                [f"<i>Estimated payment:</i> {money(line.payment)}"]
+                if line.payment is not None
+                else []
+            ),
         ]
         parts.append(f'<tr><td></td><td colspan="5">{"<br/>".join(details)}</td></tr>')
     parts += [
@@ -89,10 +99,20 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
         f"<tr><td>Total treatment time</td><td><b>{summary.treatment_minutes} minutes</b>"
         "</td></tr>",
         f"<tr><td>Total units</td><td><b>{summary.total_units}</b></td></tr>",
+        *(
+            [f"<tr><td>Estimated payment</td><td><b>{money(summary.total_payment)}</b></td></tr>"]
+            if summary.total_payment is not None
+            else []
+        ),
         "</table>",
         f"<p>{text(summary.rule_words)}: {text(summary.allocation_words)}</p>",
     ]
     parts += [f'<p class="warn">{text(tie)}</p>' for tie in summary.ties]
+    if summary.checks or summary.modifier_notes:
+        parts.append("<h2>Billing checks</h2>")
+        parts += [f'<p class="warn">⚠ {text(check)}</p>' for check in summary.checks]
+        if summary.modifier_notes:
+            parts.append("<p>" + "<br/>".join(text(n) for n in summary.modifier_notes) + "</p>")
     parts.append("<h2>Corrections</h2>")
     if summary.corrections:
         parts.append(
@@ -146,6 +166,11 @@ def day_document(day: DaySummary) -> str:
         f"<tr><td>Clock time covered by timers</td><td><b>{day.covered_minutes}</b></td></tr>",
         f"<tr><td>Total treatment time</td><td><b>{day.treatment_minutes} minutes</b></td></tr>",
         f"<tr><td>Total units</td><td><b>{day.total_units}</b></td></tr>",
+        *(
+            [f"<tr><td>Estimated payment</td><td><b>{money(day.total_payment)}</b></td></tr>"]
+            if day.total_payment is not None
+            else []
+        ),
         "</table>",
     ]
     parts += [f'<p class="warn">⚠ {text(warning)}</p>' for warning in day.warnings]

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from decimal import Decimal
 
 from ptclock.billing import Rule
 from ptclock.settings import Settings
+from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import Payer
 from ptclock.timing.tally import VisitTally
@@ -53,6 +55,8 @@ class SummaryLine:
     body_part: str = ""
     exercises: str = ""
     goal: str = ""
+    payment: Decimal | None = None
+    """Estimated payment (fee schedule × units, CQ at 85%); None without a fee."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ class VisitSummary:
     ties: tuple[str, ...]
     corrections: tuple[Correction, ...]
     note: str
+    checks: tuple[str, ...] = ()
+    """Edits, pooling, KX and student-time notices from the claim review."""
+    modifier_notes: tuple[str, ...] = ()
+    """Each modifier with its one-sentence reason."""
+    total_payment: Decimal | None = None
 
     @property
     def billed_lines(self) -> tuple[SummaryLine, ...]:
@@ -113,6 +122,11 @@ class DaySummary:
     """Clock time covered by the provider's timers that day (overlaps counted once)."""
     overlap_minutes: int
     """Clock time during which two or more of the provider's timers ran at once."""
+
+    @property
+    def total_payment(self) -> Decimal | None:
+        known = [v.total_payment for v in self.visits if v.total_payment is not None]
+        return sum(known, Decimal(0)) if known else None
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -166,7 +180,9 @@ def allocation_words(
     return " + ".join(parts)
 
 
-def visit_summary(tally: VisitTally, provider: Provider) -> VisitSummary:
+def visit_summary(
+    tally: VisitTally, provider: Provider, claim: ClaimReview | None = None
+) -> VisitSummary:
     record = tally.record
     visit = record.visit
     zone = zone_from_name(visit.zone)
@@ -188,7 +204,9 @@ def visit_summary(tally: VisitTally, provider: Provider) -> VisitSummary:
             SummaryLine(
                 code=line.code,
                 descriptor=line.descriptor,
-                modifiers=modifiers_for(visit.payer, True),
+                modifiers=(
+                    claim.modifiers_of(line.code) if claim else modifiers_for(visit.payer, True)
+                ),
                 minutes=line.minutes,
                 units=line.units,
                 timed=line.timed,
@@ -197,6 +215,7 @@ def visit_summary(tally: VisitTally, provider: Provider) -> VisitSummary:
                 body_part=note.body_part if note else "",
                 exercises=note.exercises if note else "",
                 goal=note.goal if note else "",
+                payment=claim.payments.get(line.code) if claim else None,
             )
         )
     if tally.rule is Rule.CMS:
@@ -241,6 +260,11 @@ def visit_summary(tally: VisitTally, provider: Provider) -> VisitSummary:
         ties=tuple(tie.message for tie in billing.ties),
         corrections=corrections,
         note=visit.note,
+        checks=claim.warnings if claim else (),
+        modifier_notes=tuple(f"{m.code} {m.modifier}: {m.why}" for m in claim.modifiers)
+        if claim
+        else (),
+        total_payment=claim.total_payment if claim else None,
     )
 
 
@@ -261,8 +285,16 @@ def covered_and_overlap(intervals: list[tuple[datetime, datetime]]) -> tuple[int
     return int(union.total_seconds() // 60), int((total - union).total_seconds() // 60)
 
 
-def day_summary(day: date, tallies: list[VisitTally], provider: Provider) -> DaySummary:
-    visits = tuple(visit_summary(tally, provider) for tally in tallies)
+def day_summary(
+    day: date,
+    tallies: list[VisitTally],
+    provider: Provider,
+    claims: list[ClaimReview] | None = None,
+) -> DaySummary:
+    reviews: list[ClaimReview | None] = list(claims) if claims else [None] * len(tallies)
+    visits = tuple(
+        visit_summary(tally, provider, claim) for tally, claim in zip(tallies, reviews, strict=True)
+    )
     rows = tuple(
         DayRow(
             summary.visit_id,

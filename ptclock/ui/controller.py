@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
 from ptclock.settings import Settings
 from ptclock.timekeeper import Timekeeper, TimekeeperError
+from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
@@ -60,6 +61,21 @@ class SessionController(QObject):
         except TimekeeperError:
             self.visit_id = None
             return None
+
+    def review(self) -> ClaimReview | None:
+        """Edits, modifiers, pooling, payment and KX for the visit shown."""
+        if self.visit_id is None:
+            return None
+        try:
+            return self.keeper.review(self.visit_id)
+        except TimekeeperError:
+            return None
+
+    def override_modifier(self, code: str, modifier: str, add: bool, reason: str) -> bool:
+        visit_id = self.visit_id
+        return visit_id is not None and self._do(
+            lambda: self.keeper.override_modifier(code, modifier, add, reason, visit_id)
+        )
 
     def favourites(self) -> list[Code]:
         """The tiles: favourite codes from settings, then codes used in this visit."""

@@ -31,6 +31,7 @@ from ptclock.ui.compact_strip import CompactStrip
 from ptclock.ui.controller import SessionController
 from ptclock.ui.correction_dialog import CorrectionDialog
 from ptclock.ui.documentation_panel import DocumentationPanel
+from ptclock.ui.modifier_dialog import ModifierDialog
 from ptclock.ui.report_actions import ReportActions
 from ptclock.ui.settings_dialog import SettingsDialog
 from ptclock.ui.start_visit_dialog import StartVisitDialog
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self._menus["&Visit"].addSeparator()
         self._action("&Visit", "&Correct time…", self.correct_time, "Ctrl+E")
         self._action("&Visit", "&Audit trail…", self.show_audit, "Ctrl+Shift+A")
+        self._action("&Visit", "Change &modifiers…", self.change_modifiers, "Ctrl+Shift+M")
         self.stop_action = self._action(
             "&Timer", "&Stop running code", self.controller.stop_running, "Esc"
         )
@@ -201,7 +203,7 @@ class MainWindow(QMainWindow):
     def redraw(self) -> None:
         tally = self.controller.tally()
         self.header.show_tally(tally)
-        self.totals.show_tally(tally)
+        self.totals.show_tally(tally, self.controller.review())
         self.documentation.show_tally(tally)
         self.compact.show_tally(tally)
         codes = self.controller.favourites()
@@ -323,6 +325,18 @@ class MainWindow(QMainWindow):
             )
         else:
             self.controller.add_minutes(dialog.code(), dialog.minutes(), dialog.reason())
+
+    def change_modifiers(self) -> None:
+        tally = self.controller.tally()
+        claim = self.controller.review()
+        if tally is None or claim is None:
+            self.show_problem("Open a visit first.")
+            return
+        dialog = ModifierDialog(tally, claim, self)
+        if dialog.exec() == ModifierDialog.DialogCode.Accepted:
+            self.controller.override_modifier(
+                dialog.code(), dialog.modifier(), dialog.adding(), dialog.reason()
+            )
 
     def show_audit(self) -> None:
         tally = self.controller.tally()

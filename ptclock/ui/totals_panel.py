@@ -6,6 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ptclock.billing import Rule
+from ptclock.timing.claim import ClaimReview
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
 
@@ -25,6 +26,10 @@ class TotalsPanel(QFrame):
         self.allocation_label = self._label(1, name="Units per code")
         self.tie_label = self._label(0, name="Tie notice")
         self.tie_label.setObjectName("tie")
+        self.payment_label = self._label(1, name="Estimated payment")
+        self.modifiers_label = self._label(0, name="Modifiers")
+        self.checks_label = self._label(0, name="Billing checks")
+        self.checks_label.setObjectName("warning")
         layout = QVBoxLayout(self)
         for label in (
             self.units_label,
@@ -35,6 +40,9 @@ class TotalsPanel(QFrame):
             self.floor_label,
             self.allocation_label,
             self.tie_label,
+            self.payment_label,
+            self.modifiers_label,
+            self.checks_label,
         ):
             label.setWordWrap(True)
             layout.addWidget(label)
@@ -50,8 +58,9 @@ class TotalsPanel(QFrame):
         label.setAccessibleName(name)
         return label
 
-    def show_tally(self, tally: VisitTally | None) -> None:
+    def show_tally(self, tally: VisitTally | None, claim: ClaimReview | None = None) -> None:
         texts = ["No visit", "", "", "", "", "", "", ""] if tally is None else describe(tally)
+        texts += describe_claim(claim)
         for label, text in zip(
             (
                 self.units_label,
@@ -62,6 +71,9 @@ class TotalsPanel(QFrame):
                 self.floor_label,
                 self.allocation_label,
                 self.tie_label,
+                self.payment_label,
+                self.modifiers_label,
+                self.checks_label,
             ),
             texts,
             strict=True,
@@ -69,6 +81,19 @@ class TotalsPanel(QFrame):
             if label.text() != text:
                 label.setText(text)
             label.setVisible(bool(text))
+
+
+def describe_claim(claim: ClaimReview | None) -> list[str]:
+    """Estimated payment, modifiers per code, and the checks (edits, pooling, KX)."""
+    if claim is None:
+        return ["", "", ""]
+    payment = (
+        f"Estimated payment: ${claim.total_payment:,.2f}" if claim.total_payment is not None else ""
+    )
+    codes = dict.fromkeys(m.code for m in claim.modifiers)
+    modifiers = "; ".join(f"{code}: {' '.join(claim.modifiers_of(code))}" for code in codes)
+    checks = "\n".join(f"⚠ {warning}" for warning in claim.warnings)
+    return [payment, f"Modifiers — {modifiers}" if modifiers else "", checks]
 
 
 def describe(tally: VisitTally) -> list[str]:

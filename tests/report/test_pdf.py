@@ -183,3 +183,16 @@ def test_long_notes_flow_over_pages_with_the_table_header_repeated(
         assert "Code Service Modifiers Minutes Units Time blocks" in text.replace("ﬁ", "fi")
     for page in reader.pages:
         assert "Visit summary · Ada · DOS 2026-11-27" in " ".join(page.extract_text().split())
+
+
+def test_checks_modifiers_and_payment_in_the_pdf(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    fees = tmp_path / "fees.csv"
+    fees.write_text("code,amount\n97110,28.82\n97140,27.50\n")
+    clinic.import_fees(fees)
+    visit = morning_visit(clinic, clock)
+    text = pdf_text(export_visit(clinic, visit, tmp_path / "v.pdf"))
+    assert "Estimated payment $56.32" in text  # 97110 × 1 + 97140 × 1
+    assert "Billing checks" in text
+    assert "97110 GP: Physical therapy service billed to Medicare." in text

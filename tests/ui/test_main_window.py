@@ -353,3 +353,34 @@ def test_export_visit_pdf_remembers_the_folder(
     window.reports.export_day(".csv")
     assert asked[1] == tmp_path / "2026-11-27-day.csv"
     assert "Ada Lovelace" in (tmp_path / "2026-11-27-day.csv").read_text()
+
+
+def test_checks_and_modifiers_during_the_visit(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    from ptclock.ui.modifier_dialog import ModifierDialog
+
+    start_visit(window, qtbot)
+    for code in ("97530", "97140", "97530"):
+        click(qtbot, window, code)
+        clock.advance(minutes=9)
+    window.tick()
+    checks = window.totals.checks_label.text()
+    assert "97530 + 97140: only 97530 is paid; 59/XU not supportable: interleaved" in checks
+    assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP"
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ModifierDialog)
+        dialog.code_box.setCurrentIndex(1)
+        assert "GP: Physical therapy service billed to Medicare." in dialog.current.text()
+        qtbot.keyClicks(dialog.modifier_edit, "xs")
+        ok = dialog.buttons.buttons()[0]
+        assert not ok.isEnabled()
+        qtbot.keyClicks(dialog.reason_edit, "different body region: cervical vs knee")
+        assert ok.isEnabled()
+        dialog.accept()
+
+    QTimer.singleShot(0, fill)
+    window.change_modifiers()
+    assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP XS"
