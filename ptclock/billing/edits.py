@@ -64,13 +64,13 @@ class ImportResult:
     edits: tuple[PtpEdit, ...]
     read: int
     kept: int
-    skipped: int
+    rejected: int
     """Rows read but not kept: a code outside the catalog (not a PT code)."""
 
     @property
     def summary(self) -> str:
         return (
-            f"{self.read} edits read, {self.kept} kept, {self.skipped} skipped "
+            f"{self.read} edits read, {self.kept} kept, {self.rejected} rejected "
             "(codes not in the catalog)"
         )
 

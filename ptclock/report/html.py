@@ -84,7 +84,10 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
             *([f"<i>Exercises / activities:</i> {text(line.exercises)}"] if line.exercises else []),
             *([f"<i>Functional goal:</i> {text(line.goal)}"] if line.goal else []),
             *(
-                [f"<i>Estimated payment:</i> {money(line.payment)}"]
+                [
+                    f"<i>Estimated payment:</i> {money(line.payment)}"
+                    + (" (CQ: Medicare pays 85%)" if "CQ" in line.modifiers else "")
+                ]
                 if line.payment is not None
                 else []
             ),

@@ -18,7 +18,7 @@ from ptclock.settings import Settings
 from ptclock.timekeeper import Timekeeper, TimekeeperError
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
-from ptclock.timing.records import CodeNote, Payer, Visit, VisitStatus
+from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
 
 
@@ -36,6 +36,8 @@ class SessionController(QObject):
         super().__init__(parent)
         self.keeper = keeper
         self.visit_id: int | None = None
+        self.performer = Performer.PT
+        """Who performs the timers started from now on (PT, PTA, student)."""
         self._asked_long: set[tuple[int, str, str]] = set()
         self._data_version = keeper.store.data_version()
         try:
@@ -139,7 +141,11 @@ class SessionController(QObject):
         visit_id = tally.record.visit.id
         if code in tally.running_codes:
             return self._do(lambda: self.keeper.stop(code, visit_id))
-        return self._do(lambda: self.keeper.start(code, visit_id))
+        return self._do(lambda: self.keeper.start(code, visit_id, self.performer))
+
+    def set_performer(self, performer: Performer) -> None:
+        """Timers started from now on are performed by ``performer`` (CQ, student time)."""
+        self.performer = performer
 
     def toggle_on(self, code: str) -> bool:
         """Start ``code`` unless it already runs (tray "switch to", the code picker)."""

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.header.switch_rule.connect(controller.set_rule)
         self.header.pause_resume.connect(controller.pause_or_resume)
         self.header.end_visit.connect(self.end_visit)
+        self.header.performer_changed.connect(controller.set_performer)
 
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(10)

@@ -3,6 +3,9 @@ long-timer limit, and the provider and clinic printed on reports."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -62,6 +65,11 @@ class SettingsDialog(QDialog):
         for size in PAGE_SIZES:
             self.page_size.addItem(size.upper() if size == "a4" else size.title(), size)
         self.page_size.setCurrentIndex(PAGE_SIZES.index(settings.page_size))
+        self.kx_year = date.today().year
+        known = settings.kx_thresholds.get(self.kx_year)
+        self.kx_threshold = QLineEdit("" if known is None else f"{known:.2f}")
+        self.kx_threshold.setAccessibleName(f"KX threshold for {self.kx_year}")
+        self.kx_threshold.setPlaceholderText("dollars, from CMS's final rule")
         self.problem = QLabel()
         self.problem.setObjectName("warning")
         self.problem.setWordWrap(True)
@@ -83,6 +91,7 @@ class SettingsDialog(QDialog):
         form.addRow("Clinic name", self.clinic_name)
         form.addRow("Clinic address", self.clinic_address)
         form.addRow("Report page size", self.page_size)
+        form.addRow(f"KX threshold {self.kx_year} ($)", self.kx_threshold)
         form.addRow(self.problem)
         form.addRow(self.buttons)
         self.result_settings: Settings | None = None
@@ -99,6 +108,16 @@ class SettingsDialog(QDialog):
         npi = self.npi.text().strip()
         if npi and not valid_npi(npi):
             raise ValueError(f"NPI: {npi} is not a valid 10-digit NPI")
+        thresholds = dict(self.original.kx_thresholds)
+        typed = self.kx_threshold.text().strip().lstrip("$").replace(",", "")
+        if typed:
+            try:
+                amount = Decimal(typed)
+            except InvalidOperation:
+                raise ValueError(f"KX threshold: {typed} is not an amount") from None
+            if not amount.is_finite() or amount <= 0:
+                raise ValueError("KX threshold: must be more than 0")
+            thresholds[self.kx_year] = amount
         rules = {}
         for payer, box in self.rule_boxes.items():
             rules[payer] = Rule(box.currentData())
@@ -113,6 +132,7 @@ class SettingsDialog(QDialog):
             clinic_name=self.clinic_name.text().strip(),
             clinic_address=self.clinic_address.toPlainText().strip(),
             page_size=str(self.page_size.currentData()),
+            kx_thresholds=thresholds,
         )
 
     def _accept_if_valid(self) -> None:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ptclock.billing import Rule
-from ptclock.timing.records import VisitStatus
+from ptclock.timing.records import Performer, VisitStatus
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
 
@@ -19,6 +27,7 @@ class VisitHeader(QStackedWidget):
     switch_rule = Signal(object)
     pause_resume = Signal()
     end_visit = Signal()
+    performer_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +51,18 @@ class VisitHeader(QStackedWidget):
         self.pause_button = QPushButton()
         self.pause_button.setMinimumHeight(44)
         self.pause_button.clicked.connect(self.pause_resume)
+        self.performer_box = QComboBox()
+        self.performer_box.setAccessibleName("Who performs the next timer")
+        self.performer_box.setMinimumHeight(44)
+        for performer, words_ in (
+            (Performer.PT, "Performed by PT"),
+            (Performer.PTA, "Performed by PTA"),
+            (Performer.STUDENT, "Student (not billable)"),
+        ):
+            self.performer_box.addItem(words_, performer.value)
+        self.performer_box.currentIndexChanged.connect(
+            lambda _index: self.performer_changed.emit(Performer(self.performer_box.currentData()))
+        )
         self.end_button = QPushButton("End visit")
         self.end_button.setMinimumHeight(44)
         self.end_button.setAccessibleName("End visit")
@@ -52,6 +73,7 @@ class VisitHeader(QStackedWidget):
         who.addWidget(self.details_label)
         visit_row = QHBoxLayout()
         visit_row.addLayout(who, 1)
+        visit_row.addWidget(self.performer_box)
         visit_row.addWidget(self.rule_button)
         visit_row.addWidget(self.pause_button)
         visit_row.addWidget(self.end_button)

@@ -98,7 +98,7 @@ def test_cms_file_with_preamble_keeps_catalog_codes() -> None:
         "97110\t97112\t\t20200101\t20230101\t0\tDeleted example",
     ]
     result = parse_cms_ptp(cms_file(rows), CATALOG, "ptp.txt")
-    assert (result.read, result.kept, result.skipped) == (4, 3, 1)
+    assert (result.read, result.kept, result.rejected) == (4, 3, 1)
     assert result.edits[0] == PtpEdit(
         "97530",
         "97140",
@@ -108,7 +108,7 @@ def test_cms_file_with_preamble_keeps_catalog_codes() -> None:
         "Misuse of column two code with column one code",
     )
     assert result.edits[2].deletion == date(2023, 1, 1)
-    assert "4 edits read, 3 kept, 1 skipped" in result.summary
+    assert "4 edits read, 3 kept, 1 rejected" in result.summary
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def test_edits_import_reports_counts_and_refuses_bad_files(
         "97530\t97116\t\t20200101\t*\t0\tx\n99213\t36415\t\t20100101\t*\t1\ty\n"
     )
     assert ok(capsys, "edits", "import", str(good)).strip() == (
-        "2 edits read, 1 kept, 1 skipped (codes not in the catalog)"
+        "2 edits read, 1 kept, 1 rejected (codes not in the catalog)"
     )
     bad = tmp_path / "bad.txt"
     bad.write_text("Title\n97530\t97140\t\t20200101\t*\t7\tx\n")

@@ -214,3 +214,19 @@ def test_the_database_watcher_wakes_an_idle_window(
     other.start("97112", other.new_visit("Grace"))
     # No tick is called here: the file watcher must notice the other process's commit.
     qtbot.waitUntil(lambda: window.tiles["97112"].state_label.text() == RUNNING_MARK, timeout=5000)
+
+
+def test_settings_dialog_sets_this_years_kx_threshold(make_window: WindowMaker) -> None:
+    from decimal import Decimal
+
+    from ptclock.ui.settings_dialog import SettingsDialog
+
+    window = make_window()
+    dialog = SettingsDialog(window.controller.settings, window.controller.catalog, window)
+    dialog.kx_threshold.setText("abc")
+    dialog._accept_if_valid()
+    assert dialog.problem.text() == "KX threshold: abc is not an amount"
+    dialog.kx_threshold.setText("$2,500.00")
+    dialog._accept_if_valid()
+    assert dialog.result_settings is not None
+    assert dialog.result_settings.kx_thresholds[dialog.kx_year] == Decimal("2500.00")

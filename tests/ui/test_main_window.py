@@ -384,3 +384,19 @@ def test_checks_and_modifiers_during_the_visit(
     QTimer.singleShot(0, fill)
     window.change_modifiers()
     assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP XS"
+
+
+def test_assistant_time_is_recorded_from_the_header(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=20)
+    window.header.performer_box.setCurrentIndex(1)  # Performed by PTA
+    click(qtbot, window, "97110")  # stop
+    click(qtbot, window, "97110")  # start again, by the assistant
+    clock.advance(minutes=5)
+    window.tick()
+    tally = window.controller.tally()
+    assert tally is not None and tally.code("97110").assistant_seconds == 300
+    assert window.totals.modifiers_label.text() == "Modifiers — 97110: GP CQ"
