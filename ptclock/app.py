@@ -111,7 +111,7 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("ptclock")
-    app.setDesktopFileName("ptclock")
+    app.setDesktopFileName("org.ptclock.ptclock")
     icon = QIcon(str(icon_path()))
     app.setWindowIcon(icon)
     if demo:
