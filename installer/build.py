@@ -69,12 +69,8 @@ def make_icons() -> None:
     folder = BUILD / "icons"
     folder.mkdir(parents=True, exist_ok=True)
     image = icon.pixmap(256, 256).toImage()
-    for name, fmt in (
-        ("ptclock.ico", b"ICO"),
-        ("ptclock.icns", b"ICNS"),
-        ("ptclock-256.png", b"PNG"),
-    ):
-        if not image.save(str(folder / name), fmt):
+    for name in ("ptclock.ico", "ptclock.icns", "ptclock-256.png"):
+        if not image.save(str(folder / name)):  # the format follows the file's suffix
             raise BuildFailed(f"could not write the icon {name}")
     del app
 
