@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{5}$")
 """A CPT or HCPCS code: five characters, digits or capital letters (97110, G0283, 0552T)."""
@@ -93,6 +94,21 @@ class Catalog:
         return [code for code in self if code.matches(words)]
 
 
+def csv_rows(reader: Any, source: str, error_type: Any) -> Iterator[list[str]]:
+    """The reader's rows; a CSV the csv module cannot read is ``error_type`` with its line.
+
+    Shared by every CSV ptclock reads (catalog, payer edits, fees).
+    """
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise error_type(source, reader.line_num, f"not valid CSV ({error})") from None
+        yield row
+
+
 def normalize_code(text: str) -> str:
     """Codes are compared without surrounding blanks and in capitals (g0283 is G0283)."""
     return text.strip().upper()
@@ -104,7 +120,7 @@ def parse_catalog(text: str, source: str) -> list[Code]:
     seen: dict[str, int] = {}
     header_seen = False
     reader = csv.reader(io.StringIO(text))
-    for row in reader:
+    for row in csv_rows(reader, source, CatalogError):
         line = reader.line_num
         if not row or all(not cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue

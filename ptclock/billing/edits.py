@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 
-from ptclock.billing.catalog import Catalog, normalize_code
+from ptclock.billing.catalog import Catalog, csv_rows, normalize_code
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
 INDICATORS = (0, 1, 9)
@@ -170,7 +170,7 @@ def parse_pairs_csv(text: str, catalog: Catalog, source: str, payer: str = "") -
     edits = []
     reader = csv.reader(io.StringIO(text))
     header_seen = False
-    for row in reader:
+    for row in csv_rows(reader, source, EditFileError):
         number = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
-from ptclock.billing.catalog import Catalog, normalize_code
+from ptclock.billing.catalog import Catalog, csv_rows, normalize_code
 
 CQ_PAYMENT_SHARE = Decimal("0.85")
 KX_WARNING_SHARE = Decimal("0.90")
@@ -60,7 +60,7 @@ def parse_fees(text: str, catalog: Catalog, source: str) -> list[Fee]:
     header: list[str] | None = None
     fees: list[Fee] = []
     seen: dict[tuple[str, str, int | None], int] = {}
-    for row in reader:
+    for row in csv_rows(reader, source, FeeFileError):
         number = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue

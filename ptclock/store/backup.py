@@ -18,7 +18,8 @@ def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
     No partial backup is ever left under the final name.
     """
     paths.private_dir(target.parent)
-    temporary = target.with_name(f".{target.name}.partial")
+    # Per process: two ptclock processes opening the store at once may both back it up.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
     temporary.unlink(missing_ok=True)
     descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(descriptor)
@@ -41,7 +42,12 @@ def daily_backup(connection: sqlite3.Connection, backups: Path, today: date) -> 
     target = backups / f"ptclock-{today.isoformat()}.sqlite3"
     if target.exists():
         return None
-    write_backup(connection, target)
-    for old in sorted(backups.glob("ptclock-*.sqlite3"))[:-KEEP_DAILY]:
-        old.unlink()
+    try:
+        write_backup(connection, target)
+        for old in sorted(backups.glob("ptclock-*.sqlite3"))[:-KEEP_DAILY]:
+            old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        # The day's backup is retried at the next start; the user's command must not fail
+        # because a copy could not be made (another process may be making the same one).
+        return None
     return target

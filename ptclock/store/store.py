@@ -76,6 +76,7 @@ class Store:
         self.connection = connection
         self.db = Database(connection)
         self.path = path
+        self._file = self._identity()
 
     def close(self) -> None:
         self.connection.close()
@@ -91,14 +92,60 @@ class Store:
         """
         if self.connection.in_transaction:
             raise StoreError("events do not nest")
-        self.connection.execute("BEGIN IMMEDIATE")
+        self._check_file()
         try:
-            yield
-        except BaseException:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                if self.connection.in_transaction:
+                    self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
             if self.connection.in_transaction:
                 self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+            raise StoreError(self._explain(error)) from error
+
+    def _explain(self, error: sqlite3.Error) -> str:
+        """SQLite's error in words: what happened, and that nothing before it was lost."""
+        text = str(error).lower()
+        where = self.path or "the database"
+        if "full" in text:
+            problem = "the disk is full"
+        elif "readonly" in text or "read-only" in text:
+            problem = "the database cannot be written (read-only)"
+        elif "locked" in text or "busy" in text:
+            problem = "the database stayed busy with another ptclock"
+        elif "disk i/o" in text:
+            problem = "the disk reported an input/output error"
+        else:
+            problem = str(error)
+        return (
+            f"{problem}: this change was not saved ({where}); everything saved before it is "
+            "kept. Try again."
+        )
+
+    def _identity(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return (info.st_dev, info.st_ino)
+
+    def _check_file(self) -> None:
+        """Refuse to write when the file was deleted or replaced under the open connection.
+
+        SQLite would go on writing into the unlinked file, and every change would vanish
+        when ptclock closes: a silent loss.
+        """
+        if self.path is not None and self._identity() != self._file:
+            raise StoreError(
+                f"{self.path} was deleted or replaced while ptclock was running; nothing more "
+                "is written to it. Restart ptclock (the latest backup is in the backups folder)."
+            )
 
     def _writing(self) -> None:
         if not self.connection.in_transaction:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
 from ptclock.settings import Settings
+from ptclock.store import StoreError
 from ptclock.timekeeper import Timekeeper, TimekeeperError
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
@@ -113,7 +114,7 @@ class SessionController(QObject):
     def _do(self, action: Callable[[], Any]) -> bool:
         try:
             action()
-        except (TimekeeperError, UnknownCodeError) as error:
+        except (TimekeeperError, UnknownCodeError, StoreError) as error:
             self.failed.emit(str(error))
             return False
         self._data_version = self.keeper.store.data_version()
@@ -227,7 +228,7 @@ class SessionController(QObject):
         """Called by the window's tick: clock check, other processes' writes, reminders."""
         try:
             jump = self.keeper.check_clock()
-        except TimekeeperError as error:
+        except (TimekeeperError, StoreError) as error:
             self.failed.emit(str(error))
             jump = None
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ptclock.store import open_store
+from ptclock.store import StoreError, open_store
 from ptclock.timing.clock import FakeClock
 from tests.helpers import MORNING, keeper, seconds
 
@@ -98,7 +98,7 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
     with window.store.event():  # the window is in the middle of writing
         window.store.audit(MORNING, "UTC", "test")
         cli.store.connection.execute("PRAGMA busy_timeout = 200")
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(StoreError, match="stayed busy with another ptclock"):
             cli.start("97110")
     cli.store.connection.execute("PRAGMA busy_timeout = 10000")
     cli.start("97110")

@@ -36,6 +36,8 @@ def test_forward_clock_jump_is_not_counted() -> None:
     clock.jump_wall(minutes=45)
     tk.stop()  # every event looks at the clock first
     assert seconds(tk, "97140") == 8 * 60
+    (entry,) = [e for e in tk.store.audit_trail() if e.action == "clock_set"]
+    assert entry.after["seconds"] == 45 * 60 and entry.after["running"] == [[1, "97140"]]
 
 
 def test_backward_jump_seen_only_by_a_new_process_never_goes_negative() -> None:
@@ -62,6 +64,8 @@ def test_suspend_is_recorded_and_the_time_kept_for_the_therapist_to_decide() -> 
     clock.suspend(minutes=60)
     jump = tk.check_clock()
     assert jump is not None and jump.kind.value == "suspend"
+    (entry,) = [e for e in tk.store.audit_trail() if e.action == "suspend"]
+    assert "asleep for 3600 seconds" in entry.after["description"]
     assert seconds(tk, "97110") == 70 * 60
     assert tk.tally().still_running_checks == ("97110",)
     tk.add_minutes("97110", -60, "laptop slept, patient was resting")
