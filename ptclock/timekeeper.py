@@ -29,7 +29,15 @@ from ptclock.store import Store
 from ptclock.timing.claim import ClaimReview, ModifierOverride, review
 from ptclock.timing.clock import Clock, zone_name
 from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
-from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, VisitStatus
+from ptclock.timing.records import (
+    CodeNote,
+    Payer,
+    Performer,
+    Segment,
+    Visit,
+    VisitRecord,
+    VisitStatus,
+)
 from ptclock.timing.switching import segments_to_stop
 from ptclock.timing.tally import VisitTally, code_seconds, tally
 
@@ -62,6 +70,12 @@ class Timekeeper:
         self._revision = 0
         """Counts this process's events; with PRAGMA data_version it dates cached sums."""
         self._spent_cache: dict[tuple[int, int, int, int], Decimal] = {}
+        self._records: dict[int, tuple[tuple[int, int, int], VisitRecord]] = {}
+
+    @property
+    def revision(self) -> int:
+        """Grows with every event this process writes (a cache key for derived figures)."""
+        return self._revision
 
     # -- reading ------------------------------------------------------------------------
 
@@ -82,10 +96,22 @@ class Timekeeper:
         return (with_timer or open_visits)[-1]
 
     def tally(self, visit_id: int | None = None) -> VisitTally:
-        visit = self.visit(visit_id)
-        record = self.store.record(visit.id)
-        assert record is not None
-        return tally(record, self.clock.now(), self.catalog, self.settings.long_timer_minutes)
+        """The visit's numbers now. The stored record is re-read only after a write (by this
+        process or another), so the window's one-second tick costs one PRAGMA, not a query
+        per table."""
+        if visit_id is None:
+            visit_id = self.visit().id
+        key = (visit_id, self._revision, self.store.data_version())
+        cached = self._records.get(visit_id)
+        if cached is None or cached[0] != key:
+            record = self.store.record(visit_id)
+            if record is None:
+                raise TimekeeperError(f"there is no visit {visit_id}")
+            if len(self._records) > 1000:
+                self._records.clear()  # a window open for months stays small
+            self._records[visit_id] = (key, record)
+            cached = self._records[visit_id]
+        return tally(cached[1], self.clock.now(), self.catalog, self.settings.long_timer_minutes)
 
     # -- visits -------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from ptclock.cli import context
 from ptclock.cli.parser import UserError
-from ptclock.report.export import ReportError, check_destination
 
 
 def add_parser(subparsers: Any) -> None:
@@ -27,7 +26,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptclock.report.export import export_day, export_visit
+    from ptclock.report.export import ReportError, check_destination, export_day, export_visit
 
     try:
         if args.visit is not None:

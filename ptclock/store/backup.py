@@ -37,6 +37,11 @@ def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
     return target
 
 
+def made_on(backups: Path, today: date) -> bool:
+    """True once the day's automatic backup exists."""
+    return (backups / f"ptclock-{today.isoformat()}.sqlite3").exists()
+
+
 def daily_backup(connection: sqlite3.Connection, backups: Path, today: date) -> Path | None:
     """At most one automatic backup a day, keeping the newest ``KEEP_DAILY``."""
     target = backups / f"ptclock-{today.isoformat()}.sqlite3"

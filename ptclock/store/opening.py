@@ -13,15 +13,18 @@ from pathlib import Path
 
 from ptclock import paths
 from ptclock.store.errors import UnusableDatabase
-from ptclock.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another (the CLI while the window writes) before giving up."""
 
 
-def check_existing(path: Path, backups: Path) -> None:
-    """Raise UnusableDatabase unless ``path`` is a healthy ptclock database we can migrate."""
+def check_existing(path: Path, backups: Path, integrity: bool = True) -> None:
+    """Raise UnusableDatabase unless ``path`` is a healthy ptclock database we can migrate.
+
+    ``integrity`` adds PRAGMA quick_check, whose time grows with the file.
+    """
     latest = latest_backup(backups)
 
     def refuse(problem: str) -> UnusableDatabase:
@@ -51,7 +54,9 @@ def check_existing(path: Path, backups: Path) -> None:
                 f"was written by a newer ptclock (schema {version}; this ptclock knows up to "
                 f"{SCHEMA_VERSION}): update ptclock"
             )
-        problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+        problems = (
+            [row[0] for row in connection.execute("PRAGMA quick_check")] if integrity else ["ok"]
+        )
         if problems != ["ok"]:
             raise refuse(f"is damaged ({problems[0]})")
     except sqlite3.DatabaseError as error:

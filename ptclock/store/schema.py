@@ -11,7 +11,7 @@ import sqlite3
 
 from sqlite_utils import Database, Migrations
 
-APPLICATION_ID = 0x5054434B  # "PTCK": marks the file as ptclock's, in the SQLite header
+from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 migrations = Migrations("ptclock")
 
@@ -150,10 +150,6 @@ def m002_billing_data(db: Database) -> None:
         CREATE INDEX visits_patient_date ON visits (patient_id, date_of_service);
         """,
     )
-
-
-SCHEMA_VERSION = 2
-"""The newest schema this ptclock knows (the number of migrations); kept in user_version."""
 
 
 def run_script(db: Database, script: str) -> None:

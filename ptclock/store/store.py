@@ -17,15 +17,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from ptclock import paths
 from ptclock.billing import Rule
 from ptclock.billing.edits import PtpEdit
 from ptclock.billing.money import Fee
 from ptclock.store import backup, opening
 from ptclock.store.errors import StoreError
-from ptclock.store.schema import migrate
+from ptclock.store.version import SCHEMA_VERSION
 from ptclock.timing.claim import ModifierOverride
 from ptclock.timing.records import (
     Adjustment,
@@ -74,7 +72,6 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self.connection = connection
-        self.db = Database(connection)
         self.path = path
         self._file = self._identity()
 
@@ -545,13 +542,17 @@ def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
     path = path or paths.database_file()
     backups = path.parent / "backups"
     fresh = not path.exists()
+    first_today = today is None or not backup.made_on(backups, today)
     if fresh:
         try:
             opening.create_private_file(path)
         except OSError as error:
             raise StoreError(f"cannot create the database {path}: {error.strerror}") from error
     else:
-        opening.check_existing(path, backups)
+        # The full integrity scan grows with the history: it runs on the day's first open
+        # (before the day's backup, so a damaged file never becomes a backup); later opens
+        # check the header, the owner and the schema version.
+        opening.check_existing(path, backups, integrity=first_today)
     try:
         connection = opening.connect(path)
     except sqlite3.Error as error:
@@ -560,7 +561,7 @@ def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
     try:
         if not fresh and today is not None:
             backup.daily_backup(connection, backups, today)
-        migrate(store.db)
+        migrate_if_needed(connection)
     except sqlite3.Error as error:
         connection.close()
         raise StoreError(f"cannot prepare the database {path}: {error}") from error
@@ -572,5 +573,16 @@ def open_memory_store() -> Store:
     connection = sqlite3.connect(":memory:", isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
     store = Store(connection, None)
-    migrate(store.db)
+    migrate_if_needed(connection)
     return store
+
+
+def migrate_if_needed(connection: sqlite3.Connection) -> None:
+    """Apply pending migrations; an up-to-date file costs one PRAGMA, not an import."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version < SCHEMA_VERSION:
+        from sqlite_utils import Database
+
+        from ptclock.store.schema import migrate
+
+        migrate(Database(connection))

@@ -33,6 +33,7 @@ class CodeTile(QPushButton):
         self.code = code
         self.key = key
         self.setObjectName("tile")
+        self.setProperty("running", False)  # set before the first polish: no re-polish later
         self.setCheckable(True)
         self.setMinimumSize(150, 110)  # well over the 44 px touch target
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)

@@ -32,6 +32,8 @@ class SessionController(QObject):
     """A code has run past the long-timer limit: ask "still treating?" (once per run)."""
     slept = Signal(object)
     """The computer slept while a timer ran (a ClockJump): ask what to do with the time."""
+    ticked = Signal(object)
+    """A second passed and nothing else changed: the visit's new tally (or None)."""
 
     def __init__(self, keeper: Timekeeper, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +42,7 @@ class SessionController(QObject):
         self.performer = Performer.PT
         """Who performs the timers started from now on (PT, PTA, student)."""
         self._asked_long: set[tuple[int, str, str]] = set()
+        self._review_cache: tuple[tuple[object, ...], ClaimReview] | None = None
         self._data_version = keeper.store.data_version()
         try:
             self.visit_id = keeper.visit().id
@@ -65,14 +68,29 @@ class SessionController(QObject):
             self.visit_id = None
             return None
 
-    def review(self) -> ClaimReview | None:
-        """Edits, modifiers, pooling, payment and KX for the visit shown."""
+    def review(self, tally: VisitTally | None = None) -> ClaimReview | None:
+        """Edits, modifiers, pooling, payment and KX for the visit shown.
+
+        Recomputed when something was written or a code's minutes changed — not on every
+        one-second tick, which only moves the seconds.
+        """
         if self.visit_id is None:
             return None
-        try:
-            return self.keeper.review(self.visit_id)
-        except TimekeeperError:
+        tally = tally or self.tally()
+        if tally is None:
             return None
+        key = (
+            self.visit_id,
+            self.keeper.store.data_version(),
+            self.keeper.revision,
+            tuple((line.code, line.minutes, line.running) for line in tally.codes),
+        )
+        if self._review_cache is None or self._review_cache[0] != key:
+            try:
+                self._review_cache = (key, self.keeper.review(self.visit_id))
+            except TimekeeperError:
+                return None
+        return self._review_cache[1]
 
     def override_modifier(self, code: str, modifier: str, add: bool, reason: str) -> bool:
         visit_id = self.visit_id
@@ -234,7 +252,8 @@ class SessionController(QObject):
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
             self.slept.emit(jump)
         version = self.keeper.store.data_version()
-        if version != self._data_version:
+        outside = version != self._data_version
+        if outside:
             # Another process wrote (ptclock timer … from a script or a pedal): follow it
             # to the visit with the running timer unless this one is running something.
             self._data_version = version
@@ -250,4 +269,7 @@ class SessionController(QObject):
                 if key not in self._asked_long:
                     self._asked_long.add(key)
                     self.long_timer.emit(code)
-        self.changed.emit()
+        if outside or jump is not None:
+            self.changed.emit()
+        else:
+            self.ticked.emit(tally)

@@ -23,6 +23,7 @@ from ptclock.billing import Code, Rule
 from ptclock.settings import SettingsError, save_settings
 from ptclock.timing.clock_watch import ClockJump
 from ptclock.timing.records import VisitStatus
+from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
 from ptclock.ui.audit_dialog import AuditDialog
 from ptclock.ui.code_picker import CodePicker
@@ -123,13 +124,16 @@ class MainWindow(QMainWindow):
         self.reports = ReportActions(controller, self, save_to_disk)
         self._build_menus()
         controller.changed.connect(self.redraw)
+        controller.ticked.connect(self.redraw_time)
         controller.failed.connect(self.show_problem)
         controller.long_timer.connect(self.ask_still_treating)
         controller.slept.connect(self.ask_about_sleep)
 
         self.ticker = QTimer(self)
         self.ticker.setSingleShot(True)
-        self.ticker.setTimerType(Qt.TimerType.CoarseTimer)
+        # Precise: a coarse timer may fire up to 5% early, and re-arming "to the next whole
+        # second" from 0.95 s would then tick twice.
+        self.ticker.setTimerType(Qt.TimerType.PreciseTimer)
         self.ticker.timeout.connect(self.tick)
         self.watcher = QFileSystemWatcher(self)
         self._watch_database()
@@ -229,6 +233,28 @@ class MainWindow(QMainWindow):
         self.today.show_day(self.controller.today(), self.controller.left_open())
         self.stop_action.setEnabled(bool(running))
         self._arm_ticker(bool(running))
+
+    def redraw_time(self, tally: VisitTally | None) -> None:
+        """A second passed: only what time moves (clocks, units, totals) is redrawn."""
+        if tally is None:
+            self.redraw()
+            return
+        self.header.show_tally(tally)
+        self.totals.show_tally(tally, self.controller.review(tally))
+        if self.compact.isVisible():
+            self.compact.show_tally(tally)
+        self.tray.show_tally(tally, [self.tiles[c].code for c in self._tile_codes])
+        paused = tally.record.visit.status is VisitStatus.PAUSED
+        for line in tally.codes:
+            tile = self.tiles.get(line.code)
+            if tile is not None:
+                tile.show_time(
+                    line.seconds,
+                    line.units,
+                    line.running,
+                    paused and line.code in tally.record.visit.paused_codes,
+                )
+        self._arm_ticker(bool(tally.running_codes))
 
     def _rebuild_tiles(self, codes: list[Code]) -> None:
         wanted = tuple(code.code for code in codes)
@@ -368,6 +394,7 @@ class MainWindow(QMainWindow):
     # -- compact mode and tray ---------------------------------------------------------------
 
     def enter_compact(self) -> None:
+        self.compact.show_tally(self.controller.tally())
         self.compact.show()
         self.hide()
 

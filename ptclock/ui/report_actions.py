@@ -6,18 +6,8 @@ from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ptclock.report.export import (
-    ReportError,
-    export_day,
-    export_visit,
-    suggested_name,
-    visit_model,
-)
-from ptclock.report.html import visit_document
-from ptclock.report.render import page_layout, paint_document
 from ptclock.settings import SettingsError, save_settings
 from ptclock.ui.controller import SessionController
 
@@ -55,7 +45,11 @@ class ReportActions:
 
     # -- doors ---------------------------------------------------------------------------------
 
+    # The report modules (and Qt's print support) load on first use, not at start-up.
+
     def export_visit_pdf(self) -> None:
+        from ptclock.report.export import ReportError, export_visit, suggested_name, visit_model
+
         visit_id = self.controller.visit_id
         if visit_id is None:
             self.controller.failed.emit("Open a visit first.")
@@ -74,6 +68,8 @@ class ReportActions:
             self.controller.failed.emit(str(error))
 
     def export_day(self, extension: str) -> None:
+        from ptclock.report.export import ReportError, export_day
+
         keeper = self.controller.keeper
         day = keeper.clock.now().astimezone(keeper.clock.zone()).date()
         tally = self.controller.tally()
@@ -94,6 +90,12 @@ class ReportActions:
 
     def print_visit(self) -> None:
         """The same document as the PDF, to a printer, through a print preview."""
+        from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+        from ptclock.report.export import visit_model
+        from ptclock.report.html import visit_document
+        from ptclock.report.render import page_layout, paint_document
+
         visit_id = self.controller.visit_id
         if visit_id is None:
             self.controller.failed.emit("Open a visit first.")

@@ -1,0 +1,142 @@
+"""Child programs the benchmarks time: each prints one JSON line of what it measured."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bare_window() -> None:
+    """The floor for start-up: a bare PySide6 program that shows one window and exits."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication(sys.argv[:1])
+    label = QLabel("bare")
+    label.show()
+    app.processEvents()
+    print(json.dumps({"ok": True}))
+
+
+def idle(kind: str, seconds: float) -> None:
+    """CPU time used over ``seconds`` by the bare one-second QTimer program or the window."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication(sys.argv[:1])
+    ticks = [0]
+    if kind == "bare":
+        label = QLabel("0")
+        label.show()
+        timer = QTimer()
+        timer.timeout.connect(
+            lambda: (ticks.__setitem__(0, ticks[0] + 1), label.setText(str(ticks[0])))
+        )
+        timer.start(1000)
+        keep = [label, timer]
+    else:
+        from ptclock.cli import context
+        from ptclock.ui.controller import SessionController
+        from ptclock.ui.main_window import MainWindow
+
+        keeper = context.timekeeper()
+        if kind == "running":
+            keeper.new_visit("Benchmark patient")
+            keeper.start("97110")
+        window = MainWindow(SessionController(keeper), save_to_disk=False)
+        window.ask_on_close = lambda: "keep"  # quitting asks about running timers
+        window.show()
+        original = window.tick
+
+        def counted() -> None:
+            ticks[0] += 1
+            original()
+
+        window.ticker.timeout.disconnect()
+        window.ticker.timeout.connect(counted)
+        keep = [window]
+    app.processEvents()
+    # Measure after a 2 s settling time, so the first full paint of the window is not
+    # counted as idle cost; only what the steady state spends.
+    marks: dict[str, float] = {}
+
+    def begin() -> None:
+        marks.update(cpu=cpu(), wall=time.monotonic(), ticks=ticks[0])
+
+    def end() -> None:
+        marks.update(
+            cpu=cpu() - marks["cpu"],
+            wall=time.monotonic() - marks["wall"],
+            ticks=ticks[0] - marks["ticks"],
+        )
+        app.quit()
+
+    QTimer.singleShot(2000, begin)
+    QTimer.singleShot(2000 + int(seconds * 1000), end)
+    app.exec()
+    print(json.dumps({**marks, "kept": len(keep)}))
+
+
+def window_memory() -> None:
+    """Peak RSS of the window opened on the data folder (PTCLOCK_DATA_DIR)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ptclock.cli import context
+    from ptclock.ui.controller import SessionController
+    from ptclock.ui.main_window import MainWindow
+
+    app = QApplication(sys.argv[:1])
+    started = time.perf_counter()
+    keeper = context.timekeeper()
+    window = MainWindow(SessionController(keeper), save_to_disk=False)
+    window.ask_on_close = lambda: "keep"
+    window.show()
+    app.processEvents()
+    shown = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak_kb / 1024, "open_and_show_s": shown}))
+
+
+def ncci_import(path: str) -> None:
+    from ptclock.billing import load_catalog
+    from ptclock.billing.edits import parse_cms_ptp
+
+    started = time.perf_counter()
+    with Path(path).open(encoding="latin-1", newline="") as lines:
+        result = parse_cms_ptp(lines, load_catalog(), path)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_kb / 1024,
+                "read": result.read,
+                "kept": result.kept,
+            }
+        )
+    )
+
+
+def python_floor() -> None:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mb": peak_kb / 1024}))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    name, *rest = sys.argv[1:]
+    if name == "idle":
+        idle(rest[0], float(rest[1]))
+    elif name == "ncci":
+        ncci_import(rest[0])
+    else:
+        {"bare": bare_window, "memory": window_memory, "floor": python_floor}[name]()
