@@ -242,18 +242,26 @@ def ncci(work: Path, lines: int) -> list[Row]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="", help="comma list: startup,idle,history,reports,ncci")
     args = parser.parse_args()
+    wanted = (
+        set(args.only.split(","))
+        if args.only
+        else {"startup", "idle", "history", "reports", "ncci"}
+    )
     idle_seconds = 10.0 if args.quick else 60.0
     scales = [0.1, 1.0] if args.quick else [1.0, 10.0]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="ptclock-bench-") as folder:
         work = Path(folder)
-        print("startup…", flush=True)
-        rows += startup(5 if args.quick else 9, work)
-        print("idle…", flush=True)
-        rows += idle(idle_seconds, work)
+        if "startup" in wanted:
+            print("startup…", flush=True)
+            rows += startup(5 if args.quick else 9, work)
+        if "idle" in wanted:
+            print("idle…", flush=True)
+            rows += idle(idle_seconds, work)
         opened = {}
-        for scale in scales:
+        for scale in scales if "history" in wanted else []:
             print(f"history {scale}×…", flush=True)
             path = work / f"history-{scale}.sqlite3"
             began = time.perf_counter()
@@ -292,10 +300,12 @@ def main() -> int:
                         "flat",
                     )
                 )
-        print("reports…", flush=True)
-        rows += reports(work)
-        print("NCCI import…", flush=True)
-        rows += ncci(work, 200_000 if args.quick else 1_000_000)
+        if "reports" in wanted:
+            print("reports…", flush=True)
+            rows += reports(work)
+        if "ncci" in wanted:
+            print("NCCI import…", flush=True)
+            rows += ncci(work, 200_000 if args.quick else 1_000_000)
     print()
     print(
         f"ptclock benchmarks — {platform.machine()}, {os.cpu_count()} cores, "
