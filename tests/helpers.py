@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from ptclock.billing import load_catalog
 from ptclock.settings import Settings
 from ptclock.store import Store, open_memory_store, open_store
@@ -30,3 +32,19 @@ def keeper(
 
 def seconds(tk: Timekeeper, code: str, visit_id: int | None = None) -> int:
     return tk.tally(visit_id).code(code).seconds
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the ``ptclock`` command in-process: (exit status, stdout, stderr)."""
+    from ptclock.cli import main
+
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Run a command that must succeed silently on stderr; its stdout."""
+    status, out, err = run(capsys, *argv)
+    assert (status, err) == (0, ""), err
+    return out

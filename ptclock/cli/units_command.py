@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def billing_json(billing: Billing) -> dict[str, Any]:
-    """The ``units --json`` shape: documented in README, relied on by scripts."""
+def totals_json(billing: Billing) -> dict[str, Any]:
+    """The totals both ``units --json`` and ``visit show --json`` carry, under the same keys."""
     return {
         "rule": billing.rule.value,
         "rule_in_words": billing.rule.in_words,
@@ -55,6 +55,12 @@ def billing_json(billing: Billing) -> dict[str, Any]:
         "minutes_spare": billing.minutes_spare,
         "unit_floor_minutes": billing.unit_floor_minutes,
         "ties": [tie.message for tie in billing.ties],
+    }
+
+
+def billing_json(billing: Billing) -> dict[str, Any]:
+    """The ``units --json`` shape: documented in README, relied on by scripts."""
+    return totals_json(billing) | {
         "lines": [
             {
                 "code": line.code,

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ptclock.cli.units_command import boundary_sentences
+from ptclock.cli.units_command import boundary_sentences, totals_json
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.tally import VisitTally
@@ -71,8 +71,6 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
         "mrn": visit.mrn,
         "payer": visit.payer.value,
         "provider": visit.provider,
-        "rule": tally.rule.value,
-        "rule_in_words": tally.rule.in_words,
         "status": visit.status.value,
         "concurrent": visit.concurrent,
         "date_of_service": visit.date_of_service.isoformat(),
@@ -80,14 +78,7 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
         "started_at": visit.started_at.isoformat(),
         "ended_at": visit.ended_at.isoformat() if visit.ended_at else None,
         "elapsed_seconds": tally.elapsed_seconds,
-        "timed_minutes": billing.timed_minutes,
-        "treatment_minutes": billing.treatment_minutes,
-        "timed_units": billing.timed_units,
-        "total_units": billing.total_units,
-        "minutes_to_next_unit": billing.minutes_to_next_unit,
-        "minutes_spare": billing.minutes_spare,
-        "unit_floor_minutes": billing.unit_floor_minutes,
-        "ties": [tie.message for tie in billing.ties],
+        **totals_json(billing),
         "still_running_check": list(tally.still_running_checks),
         "note": visit.note,
         "lines": [

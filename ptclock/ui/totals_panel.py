@@ -30,8 +30,7 @@ class TotalsPanel(QFrame):
         self.modifiers_label = self._label(0, name="Modifiers")
         self.checks_label = self._label(0, name="Billing checks")
         self.checks_label.setObjectName("warning")
-        layout = QVBoxLayout(self)
-        for label in (
+        self._labels = (
             self.units_label,
             self.rule_label,
             self.timed_label,
@@ -43,7 +42,10 @@ class TotalsPanel(QFrame):
             self.payment_label,
             self.modifiers_label,
             self.checks_label,
-        ):
+        )
+        """In the order of describe() + describe_claim()."""
+        layout = QVBoxLayout(self)
+        for label in self._labels:
             label.setWordWrap(True)
             layout.addWidget(label)
         layout.addStretch()
@@ -61,23 +63,7 @@ class TotalsPanel(QFrame):
     def show_tally(self, tally: VisitTally | None, claim: ClaimReview | None = None) -> None:
         texts = ["No visit", "", "", "", "", "", "", ""] if tally is None else describe(tally)
         texts += describe_claim(claim)
-        for label, text in zip(
-            (
-                self.units_label,
-                self.rule_label,
-                self.timed_label,
-                self.treatment_label,
-                self.next_label,
-                self.floor_label,
-                self.allocation_label,
-                self.tie_label,
-                self.payment_label,
-                self.modifiers_label,
-                self.checks_label,
-            ),
-            texts,
-            strict=True,
-        ):
+        for label, text in zip(self._labels, texts, strict=True):
             if label.text() != text:
                 label.setText(text)
             label.setVisible(bool(text))

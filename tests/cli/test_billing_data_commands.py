@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ptclock.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    status, out, err = run(capsys, *argv)
-    assert (status, err) == (0, ""), err
-    return out
+from tests.helpers import ok, run
 
 
 def test_edits_check_lists_pairs_with_indicator(capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,16 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ptclock.cli import main
+from tests.helpers import run
 from tests.report.conftest import pdf_text
 
 TODAY = date.today().isoformat()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture

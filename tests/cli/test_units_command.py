@@ -10,13 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptclock import __version__
-from ptclock.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.helpers import run
 
 
 def test_issue_example_json(capsys: pytest.CaptureFixture[str]) -> None:
