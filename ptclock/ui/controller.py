@@ -28,6 +28,8 @@ class SessionController(QObject):
     """The visit shown, its numbers or the day's list changed: redraw."""
     failed = Signal(str)
     """An intention was refused; the message says why (nothing was changed)."""
+    notice = Signal(str)
+    """Something done that the status bar should mention (a report saved)."""
     long_timer = Signal(str)
     """A code has run past the long-timer limit: ask "still treating?" (once per run)."""
     slept = Signal(object)

@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         controller.changed.connect(self.redraw)
         controller.ticked.connect(self.redraw_time)
         controller.failed.connect(self.show_problem)
+        controller.notice.connect(self.show_problem)
         controller.long_timer.connect(self.ask_still_treating)
         controller.slept.connect(self.ask_about_sleep)
 

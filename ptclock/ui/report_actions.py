@@ -41,7 +41,7 @@ class ReportActions:
     def _done(self, path: Path) -> None:
         self.last_written = path
         self._remember(path)
-        self.controller.failed.emit(f"Saved {path}")
+        self.controller.notice.emit(f"Saved {path}")
 
     # -- doors ---------------------------------------------------------------------------------
 
