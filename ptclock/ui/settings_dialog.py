@@ -29,6 +29,7 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.setMinimumWidth(720)  # the favourites line shows all ten default codes
         self.catalog = catalog
         self.original = settings
         self.favourites = QLineEdit(" ".join(settings.favourites))
