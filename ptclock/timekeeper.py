@@ -504,7 +504,7 @@ class Timekeeper:
         if jump is None:
             return None
         zone = zone_name(self.clock.zone())
-        with self.store.event():
+        with self._written():
             running = self.store.running_segments()
             if jump.kind is JumpKind.CLOCK_SET:
                 for segment in running:
@@ -535,13 +535,22 @@ class Timekeeper:
     def _event(self) -> Iterator[tuple[datetime, str]]:
         """One event: the clock checked first, then one transaction with its time and zone."""
         self.check_clock()
-        with self.store.event():
+        with self._written():
             now, zone = self.clock.now(), zone_name(self.clock.zone())
             if not self._compared_with_last_event:
                 self._note_clock_behind(now, zone)
             yield now, zone
         self._compared_with_last_event = True
-        self._revision += 1
+
+    @contextmanager
+    def _written(self) -> Iterator[None]:
+        """The one way this class writes: a store event, after which every cached record is
+        out of date (the revision moves even when the event fails halfway)."""
+        try:
+            with self.store.event():
+                yield
+        finally:
+            self._revision += 1
 
     def _note_clock_behind(self, now: datetime, zone: str) -> None:
         """A fresh process (the CLI) cannot have watched the clock: compare with the store."""

@@ -15,6 +15,7 @@ def test_backward_clock_jump_keeps_the_real_time_and_is_recorded() -> None:
     visit = tk.new_visit("Ada")
     tk.start("97110")
     clock.advance(minutes=10)
+    assert seconds(tk, "97110") == 10 * 60  # read before the jump: nothing stale after it
     clock.jump_wall(minutes=-60)  # time sync set the clock back an hour
     clock.advance(minutes=5)
     jump = tk.check_clock()
