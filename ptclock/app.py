@@ -39,6 +39,16 @@ def missing_display_library() -> str | None:
     return None
 
 
+def no_display() -> bool:
+    """On Linux with no display and no platform chosen, Qt would abort with a wall of text."""
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def icon_path() -> Path:
     return Path(str(resources.files("ptclock.resources").joinpath("icons/ptclock.svg")))
 
@@ -88,6 +98,13 @@ def _zone_key(clock: object) -> str:
 
 def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     """Open the window; returns the exit status."""
+    if no_display():
+        print(
+            "ptclock: no display here (DISPLAY is not set): open ptclock on a desktop, or use "
+            "the command line (ptclock --help)",
+            file=sys.stderr,
+        )
+        return 1
     package = missing_display_library()
     if package is not None:
         print(

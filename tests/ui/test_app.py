@@ -230,3 +230,24 @@ def test_settings_dialog_sets_this_years_kx_threshold(make_window: WindowMaker) 
     dialog._accept_if_valid()
     assert dialog.result_settings is not None
     assert dialog.result_settings.kx_thresholds[dialog.kx_year] == Decimal("2500.00")
+
+
+def test_no_display_is_one_line(tmp_path: Path) -> None:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    environment |= {"PTCLOCK_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "ptclock"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "ptclock: no display here (DISPLAY is not set): open ptclock on a desktop, or use the "
+        "command line (ptclock --help)"
+    )
