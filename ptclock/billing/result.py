@@ -91,6 +91,17 @@ class Billing:
     """CMS: the timed total below which a unit is lost; None under AMA (see the lines)."""
     ties: tuple[Tie, ...] = ()
 
+    @property
+    def next_unit_code(self) -> str | None:
+        """AMA: the code closest to its next unit (the one ``minutes_to_next_unit`` is for)."""
+        if self.rule is not Rule.AMA or self.minutes_to_next_unit is None:
+            return None
+        return next(
+            line.code
+            for line in self.lines
+            if line.minutes_to_next_unit == self.minutes_to_next_unit
+        )
+
     def line(self, code: str) -> BilledLine:
         for line in self.lines:
             if line.code == code:

@@ -113,8 +113,9 @@ def boundary_sentences(billing: Billing) -> list[str]:
     if more is not None and billing.rule is Rule.CMS:
         sentences.append(f"Next unit:             {minutes_word(more, 'more timed')}")
     elif more is not None:
-        nearest = next(line.code for line in billing.lines if line.minutes_to_next_unit == more)
-        sentences.append(f"Next unit:             {minutes_word(more, 'more')} of {nearest}")
+        sentences.append(
+            f"Next unit:             {minutes_word(more, 'more')} of {billing.next_unit_code}"
+        )
     if billing.rule is Rule.CMS and billing.unit_floor_minutes is not None:
         sentences.append(
             f"Unit lost below:       {billing.unit_floor_minutes} timed minutes "

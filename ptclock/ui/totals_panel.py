@@ -91,8 +91,7 @@ def describe(tally: VisitTally) -> list[str]:
     elif billing.rule is Rule.CMS:
         next_unit = f"{words.minutes(more)} more for the next unit"
     else:
-        nearest = next(line.code for line in billing.lines if line.minutes_to_next_unit == more)
-        next_unit = f"{words.minutes(more)} more of {nearest} for the next unit"
+        next_unit = f"{words.minutes(more)} more of {billing.next_unit_code} for the next unit"
     if billing.rule is Rule.CMS and billing.unit_floor_minutes is not None:
         floor = f"Unit lost below {billing.unit_floor_minutes} timed minutes"
     else:
