@@ -196,3 +196,31 @@ def test_checks_modifiers_and_payment_in_the_pdf(
     assert "Estimated payment $56.32" in text  # 97110 × 1 + 97140 × 1
     assert "Billing checks" in text
     assert "97110 GP: Physical therapy service billed to Medicare." in text
+
+
+def test_the_printer_gets_the_same_document(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Print goes through the same painter as the PDF: a PDF-format printer shows it."""
+    from datetime import datetime
+
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ptclock.report.export import visit_model
+    from ptclock.report.html import visit_document
+    from ptclock.report.render import page_layout, paint_document
+
+    visit = morning_visit(clinic, clock)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setPageLayout(page_layout("a4"))
+    pages = paint_document(
+        visit_document(visit_model(clinic, visit)),
+        printer,
+        "Visit summary",
+        datetime.now().astimezone(),
+    )
+    text = pdf_text(tmp_path / "printed.pdf")
+    assert pages == 1
+    assert "Total units 2" in text and "Page 1 of 1" in text
