@@ -24,7 +24,7 @@ from ptclock.settings import SettingsError, save_settings
 from ptclock.timing.clock_watch import ClockJump
 from ptclock.timing.records import VisitStatus
 from ptclock.timing.tally import VisitTally
-from ptclock.ui import words
+from ptclock.ui import questions, words
 from ptclock.ui.audit_dialog import AuditDialog
 from ptclock.ui.code_picker import CodePicker
 from ptclock.ui.code_tile import CodeTile
@@ -418,37 +418,22 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 10000)
 
     def ask_still_treating(self, code: str) -> None:
-        limit = self.controller.settings.long_timer_minutes
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Still treating?",
-            f"{code} has been running for more than {words.minutes(limit)}. Still treating?",
-            parent=self,
-        )
-        keep = box.addButton("Yes, keep timing", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(f"Stop {code}", QMessageBox.ButtonRole.DestructiveRole)
+        box = questions.still_treating(self, code, self.controller.settings.long_timer_minutes)
         box.finished.connect(
-            lambda _result: None if box.clickedButton() is keep else self.controller.toggle(code)
+            lambda _result: (
+                None if box.property("answer") == "keep" else self.controller.toggle(code)
+            )
         )
         self._dialog = box
         box.open()
 
     def ask_about_sleep(self, jump: ClockJump) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "The computer was asleep",
-            f"The computer was asleep for {words.minutes(int(jump.seconds // 60))} while a "
-            "timer was running. What should happen to that time?",
-            parent=self,
-        )
-        keep = box.addButton("Keep it (I was treating)", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("Discard it and stop", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("Discard it, keep timing", QMessageBox.ButtonRole.ActionRole)
+        box = questions.asleep(self, int(jump.seconds // 60))
 
         def decide(_result: int) -> None:
-            clicked = box.clickedButton()
-            if clicked is not keep:
-                self.controller.discard_sleep(jump, keep_running=clicked is not discard)
+            answer = box.property("answer")
+            if answer != "keep":
+                self.controller.discard_sleep(jump, keep_running=answer == "discard-keep")
 
         box.finished.connect(decide)
         self._dialog = box
@@ -456,23 +441,7 @@ class MainWindow(QMainWindow):
 
     def ask_on_close(self) -> str:
         """ "keep", "stop" or "cancel": what to do with running timers when closing."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "A timer is running",
-            "A timer is running. Its time is kept from its stored start even while ptclock "
-            "is closed.",
-            parent=self,
-        )
-        tray = self.tray.available()
-        keep = box.addButton(
-            "Keep timing in the tray" if tray else "Keep timing and close",
-            QMessageBox.ButtonRole.AcceptRole,
-        )
-        stop = box.addButton("Stop timers and close", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        return "keep" if clicked is keep else "stop" if clicked is stop else "cancel"
+        return questions.on_close(self, self.tray.available())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.anything_running():
