@@ -59,7 +59,7 @@ def make_demo_data() -> Path:
     from ptclock.settings import Settings, save_settings
     from ptclock.store import open_store
     from ptclock.timekeeper import Timekeeper
-    from ptclock.timing.clock import FakeClock, SystemClock
+    from ptclock.timing.clock import FakeClock, SystemClock, zone_name
     from ptclock.timing.records import Payer
 
     folder = Path(tempfile.mkdtemp(prefix="ptclock-demo-"))
@@ -74,7 +74,7 @@ def make_demo_data() -> Path:
     )
     save_settings(settings)
     real = SystemClock()
-    clock = FakeClock(real.now() - timedelta(minutes=31), zone=_zone_key(real))
+    clock = FakeClock(real.now() - timedelta(minutes=31), zone=_iana_or_utc(zone_name(real.zone())))
     keeper = Timekeeper(open_store(), clock, load_catalog(), settings)
     keeper.new_visit("Demo Patient", Payer.MEDICARE)
     keeper.start("97110")
@@ -89,11 +89,9 @@ def make_demo_data() -> Path:
     return folder
 
 
-def _zone_key(clock: object) -> str:
-    from ptclock.timing.clock import SystemClock, zone_name
-
-    name = zone_name(clock.zone()) if isinstance(clock, SystemClock) else "UTC"
-    return name if "/" in name or name == "UTC" else "UTC"
+def _iana_or_utc(name: str) -> str:
+    """The demo's fake clock needs an IANA zone; a bare UTC offset falls back to UTC."""
+    return name if "/" in name else "UTC"
 
 
 def run_window(demo: bool = False, smoke_test: bool = False) -> int:

@@ -36,7 +36,7 @@ class ReportActions:
             # The report was written; failing to save only loses the folder memory.
             with suppress(OSError, SettingsError):
                 save_settings(settings)
-        self.controller.keeper.settings = settings
+        self.controller.apply_settings(settings)
 
     def _done(self, path: Path) -> None:
         self.last_written = path

@@ -24,13 +24,29 @@ from tests.ui.conftest import WindowMaker
 ROOT = Path(__file__).parents[2]
 
 
-def ptclock(*argv: str, data: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    environment = dict(
+def environment(data: Path) -> dict[str, str]:
+    return dict(
         os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
     )
+
+
+def open_window(data: Path) -> subprocess.Popen[str]:
+    """A real ``ptclock`` window process, once it holds its data folder's lock."""
+    window = subprocess.Popen(
+        [sys.executable, "-m", "ptclock"],
+        env=environment(data),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_lock(data / "window.lock", window.pid)
+    return window
+
+
+def ptclock(*argv: str, data: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "ptclock", *argv],
-        env=environment,
+        env=environment(data),
         capture_output=True,
         text=True,
         timeout=60,
@@ -116,18 +132,8 @@ def test_changes_from_another_process_show_on_the_next_tick(
 
 def test_one_window_per_data_folder(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    environment = dict(
-        os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
-    )
-    first = subprocess.Popen(
-        [sys.executable, "-m", "ptclock"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = open_window(data)
     try:
-        wait_for_lock(data / "window.lock", first.pid)
         second = ptclock(data=data)
         assert second.returncode == 0
         assert "already open" in second.stderr
@@ -151,18 +157,8 @@ def test_sigkill_the_window_while_a_timer_runs(tmp_path: Path) -> None:
     assert ptclock("visit", "new", "--patient", "Ada", data=data).returncode == 0
     assert ptclock("timer", "start", "97110", data=data).returncode == 0
     started = json.loads(ptclock("visit", "show", "--json", data=data).stdout)
-    environment = dict(
-        os.environ, PTCLOCK_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT)
-    )
-    window = subprocess.Popen(
-        [sys.executable, "-m", "ptclock"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    window = open_window(data)
     try:
-        wait_for_lock(data / "window.lock", window.pid)
         # While the window holds the database open, the CLI switches codes.
         assert ptclock("timer", "start", "97140", data=data).returncode == 0
         window.send_signal(signal.SIGKILL)
