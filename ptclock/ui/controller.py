@@ -253,16 +253,7 @@ class SessionController(QObject):
             jump = None
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
             self.slept.emit(jump)
-        version = self.keeper.store.data_version()
-        outside = version != self._data_version
-        if outside:
-            # Another process wrote (ptclock timer … from a script or a pedal): follow it
-            # to the visit with the running timer unless this one is running something.
-            self._data_version = version
-            shown = self.tally()
-            if shown is None or not shown.running_codes:
-                with suppress(TimekeeperError):
-                    self.visit_id = self.keeper.visit().id
+        outside = self.follow_outside_changes()
         tally = self.tally()
         if tally is not None:
             for code in tally.still_running_checks:
@@ -273,5 +264,31 @@ class SessionController(QObject):
                     self.long_timer.emit(code)
         if outside or jump is not None:
             self.changed.emit()
-        else:
+        elif tally is not None:
             self.ticked.emit(tally)
+
+    def follow_outside_changes(self) -> bool:
+        """Whether another process wrote since the last look (``ptclock timer …`` from a
+        script or a foot pedal). One ``PRAGMA data_version``: cheap enough for every second.
+
+        The window follows the visit with the running timer, unless the visit shown is
+        running something itself.
+        """
+        try:
+            version = self.keeper.store.data_version()
+        except StoreError as error:
+            self.failed.emit(str(error))
+            return False
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        shown = self.tally()
+        if shown is None or not shown.running_codes:
+            with suppress(TimekeeperError):
+                self.visit_id = self.keeper.visit().id
+        return True
+
+    def look_outside(self) -> None:
+        """The database file changed on disk: redraw now if another process committed."""
+        if self.follow_outside_changes():
+            self.changed.emit()

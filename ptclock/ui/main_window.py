@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -47,6 +48,8 @@ QPushButton#tile[running="true"] { border: 5px solid palette(highlight); }
 QLabel#warning, QLabel#tie { font-weight: bold; }
 """
 TILE_COLUMNS = 4
+SECOND_LOOK_MS = 200
+"""After the file watcher fired, look again this much later for the commit to be visible."""
 
 
 class MainWindow(QMainWindow):
@@ -136,9 +139,16 @@ class MainWindow(QMainWindow):
         # second" from 0.95 s would then tick twice.
         self.ticker.setTimerType(Qt.TimerType.PreciseTimer)
         self.ticker.timeout.connect(self.tick)
+        # Another process's commit: the file watcher is the fast path, but SQLite makes a
+        # commit visible (in the -shm index) only after it wrote the -wal, so the first look
+        # can come too early; a second look follows, and the tick is the backstop.
         self.watcher = QFileSystemWatcher(self)
         self._watch_database()
-        self.watcher.fileChanged.connect(lambda _path: self.tick())
+        self.watcher.fileChanged.connect(self._database_touched)
+        self.second_look = QTimer(self)
+        self.second_look.setSingleShot(True)
+        self.second_look.setInterval(SECOND_LOOK_MS)
+        self.second_look.timeout.connect(self.controller.look_outside)
         self.redraw()
         left_open = controller.left_open()
         if left_open:
@@ -233,7 +243,7 @@ class MainWindow(QMainWindow):
             tile.setEnabled(tally is not None and tally.record.visit.is_open)
         self.today.show_day(self.controller.today(), self.controller.left_open())
         self.stop_action.setEnabled(bool(running))
-        self._arm_ticker(bool(running))
+        self._arm_ticker()
 
     def redraw_time(self, tally: VisitTally | None) -> None:
         """A second passed: only what time moves (clocks, units, totals) is redrawn."""
@@ -255,7 +265,7 @@ class MainWindow(QMainWindow):
                     line.running,
                     paused and line.code in tally.record.visit.paused_codes,
                 )
-        self._arm_ticker(bool(tally.running_codes))
+        self._arm_ticker()
 
     def _rebuild_tiles(self, codes: list[Code]) -> None:
         wanted = tuple(code.code for code in codes)
@@ -282,11 +292,10 @@ class MainWindow(QMainWindow):
 
     # -- the one-second tick ---------------------------------------------------------------
 
-    def _arm_ticker(self, running: bool) -> None:
-        """Tick on the next whole second while something runs; no tick otherwise."""
-        if not running:
-            self.ticker.stop()
-            return
+    def _arm_ticker(self) -> None:
+        """Tick on the next whole second, running or not: the clocks move, and another
+        process's change must show within a second even when the file watcher misses it
+        (a network folder, a -wal that was recreated). An idle tick costs one PRAGMA."""
         if not self.ticker.isActive():
             now = datetime.now()
             self.ticker.start(1000 - now.microsecond // 1000 + 5)
@@ -294,13 +303,23 @@ class MainWindow(QMainWindow):
     def tick(self) -> None:
         self.ticker.stop()
         self.controller.refresh()
+        self._arm_ticker()
+
+    def _database_touched(self, _path: str) -> None:
+        self.controller.look_outside()
+        self.second_look.start()
+        self._watch_database()
 
     def _watch_database(self) -> None:
+        """Watch the database and its -wal (again, if a file was replaced since)."""
         path = self.controller.keeper.store.path
         if path is None:
             return
-        files = [path, path.with_name(path.name + "-wal")]
-        self.watcher.addPaths([str(name) for name in files if name.exists()])
+        watched = set(self.watcher.files())
+        files = [str(name) for name in (path, path.with_name(path.name + "-wal"))]
+        missing = [name for name in files if name not in watched and Path(name).exists()]
+        if missing:
+            self.watcher.addPaths(missing)
 
     # -- visit actions ---------------------------------------------------------------------
 
@@ -460,6 +479,7 @@ class MainWindow(QMainWindow):
                     except ValueError:
                         continue
         self.ticker.stop()
+        self.second_look.stop()
         watched = self.watcher.files()
         if watched:
             self.watcher.removePaths(watched)
