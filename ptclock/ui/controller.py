@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -210,17 +210,25 @@ class SessionController(QObject):
             lambda: self.keeper.move_minutes(source, target, minutes, reason, visit_id)
         )
 
-    def save_code_note(self, note: CodeNote) -> bool:
-        visit_id = self.visit_id
-        return visit_id is not None and self._do(
-            lambda: self.keeper.set_code_note(
-                note.code, visit_id, note.body_part, note.exercises, note.goal
-            )
-        )
+    def save_documentation(
+        self, visit_id: int, notes: list[CodeNote], visit_note: str | None
+    ) -> bool:
+        """Save what was typed for ``visit_id`` (which need not be the visit shown now: the
+        window saves a visit's typing before it shows another)."""
 
-    def save_visit_note(self, text: str) -> bool:
-        visit_id = self.visit_id
-        return visit_id is not None and self._do(lambda: self.keeper.set_visit_note(text, visit_id))
+        def save() -> None:
+            for note in notes:
+                self.keeper.set_code_note(
+                    note.code, visit_id, note.body_part, note.exercises, note.goal
+                )
+            if visit_note is not None:
+                self.keeper.set_visit_note(visit_note, visit_id)
+
+        return self._do(save)
+
+    def local_now(self) -> datetime:
+        clock = self.keeper.clock
+        return clock.now().astimezone(clock.zone())
 
     def discard_sleep(self, jump: ClockJump, keep_running: bool) -> bool:
         """Take the time the computer slept back off the timers that ran through it."""

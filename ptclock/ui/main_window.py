@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
     QHBoxLayout,
     QMainWindow,
@@ -40,6 +41,7 @@ from ptclock.ui.start_visit_dialog import StartVisitDialog
 from ptclock.ui.today_panel import TodayPanel
 from ptclock.ui.totals_panel import TotalsPanel
 from ptclock.ui.tray import TrayIcon
+from ptclock.ui.typing_guard import TypingGuard
 from ptclock.ui.visit_header import VisitHeader
 
 STYLE = """
@@ -67,6 +69,10 @@ class MainWindow(QMainWindow):
         self.tiles: dict[str, CodeTile] = {}
         self._tile_codes: tuple[str, ...] = ()
         self._dialog: QMessageBox | None = None
+        self._failure = ""
+        """The last refusal shown, to say why documentation was not saved."""
+        self.typing_guard = TypingGuard(self)
+        _application().installEventFilter(self.typing_guard)
 
         self.header = VisitHeader()
         self.header.start_visit.connect(self.new_visit)
@@ -393,11 +399,20 @@ class MainWindow(QMainWindow):
         AuditDialog(self.controller.keeper.store.audit_trail(visit.id), visit.zone, self).exec()
 
     def save_documentation(self) -> None:
-        for note in self.documentation.notes():
-            if not self.controller.save_code_note(note):
-                return
-        if self.controller.save_visit_note(self.documentation.note_text()):
-            self.statusBar().showMessage("Documentation saved.", 5000)
+        """Save what was typed (as you type, and before another visit is shown)."""
+        panel = self.documentation
+        if panel.visit_id is None:
+            return
+        at = self.controller.local_now().strftime("%H:%M")
+        if not panel.unsaved():
+            panel.saved(at)
+            return
+        notes, visit_note = panel.unsaved_notes(), panel.unsaved_visit_note()
+        self._failure = ""
+        if self.controller.save_documentation(panel.visit_id, notes, visit_note):
+            panel.saved(at)
+        else:
+            panel.not_saved(self._failure or "try again")
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
@@ -434,6 +449,7 @@ class MainWindow(QMainWindow):
     # -- questions ----------------------------------------------------------------------------
 
     def show_problem(self, message: str) -> None:
+        self._failure = message
         self.statusBar().showMessage(message, 10000)
 
     def ask_still_treating(self, code: str) -> None:
@@ -478,11 +494,19 @@ class MainWindow(QMainWindow):
                         self.controller.keeper.stop(None, visit.id)
                     except ValueError:
                         continue
+        self.save_documentation()
         self.ticker.stop()
         self.second_look.stop()
+        _application().removeEventFilter(self.typing_guard)
         watched = self.watcher.files()
         if watched:
             self.watcher.removePaths(watched)
         self.compact.close()
         self.tray.icon.hide()
         event.accept()
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "the window needs a QApplication"
+    return app
