@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 
 from ptclock.billing import Catalog, Rule
@@ -48,6 +49,13 @@ MAX_CORRECTION_MINUTES = 24 * 60
 
 class TimekeeperError(ValueError):
     """An intention that cannot be carried out; nothing was changed."""
+
+
+class OtherTimers(str, Enum):
+    """What a new visit does with timers still running for other patients."""
+
+    STOP = "stop"
+    KEEP = "keep"
 
 
 @dataclass(frozen=True)
@@ -122,11 +130,19 @@ class Timekeeper:
         rule: Rule | None = None,
         concurrent: bool = False,
         mrn: str = "",
+        other_timers: OtherTimers = OtherTimers.KEEP,
     ) -> int:
+        """A new visit. Timers running for other patients are stopped in the same event, or
+        kept running (they stop, with a word, when this visit starts one of the same
+        therapist's timers: one minute is billed for one patient); the choice is audited."""
         name = clean_text(patient, "the patient name", MAX_NAME)
         if not name:
             raise TimekeeperError("the patient name is empty")
         with self._event() as (now, zone):
+            running = self.store.running_segments()
+            if other_timers is OtherTimers.STOP:
+                for segment in running:
+                    self._close(segment, now, zone, "new visit")
             found = self.store.find_patient(name)
             if found is None:
                 payer = payer or Payer.OTHER
@@ -167,7 +183,15 @@ class Timekeeper:
                     "payer": payer.value,
                     "rule": rule.value,
                     "concurrent": concurrent,
-                },
+                }
+                | (
+                    {
+                        "other_timers": other_timers.value,
+                        "running": [[s.visit_id, s.code] for s in running],
+                    }
+                    if running
+                    else {}
+                ),
             )
         return visit_id
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
 from ptclock.settings import Settings
 from ptclock.store import StoreError
-from ptclock.timekeeper import Timekeeper, TimekeeperError
+from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
@@ -141,13 +141,49 @@ class SessionController(QObject):
         self.changed.emit()
         return True
 
-    def start_visit(self, patient: str, payer: Payer) -> bool:
+    def start_visit(
+        self,
+        patient: str,
+        payer: Payer,
+        mrn: str = "",
+        other_timers: OtherTimers = OtherTimers.KEEP,
+    ) -> bool:
+        """A new visit; who performs its timers starts again as the provider themself."""
+
         def new() -> None:
             self.visit_id = self.keeper.new_visit(
-                patient, payer, concurrent=self.settings.concurrent_by_default
+                patient,
+                payer,
+                concurrent=self.settings.concurrent_by_default,
+                mrn=mrn,
+                other_timers=other_timers,
             )
+            self.performer = self.own_role()
 
         return self._do(new)
+
+    def own_role(self) -> Performer:
+        """The provider's own role, from their credentials ("PTA" → PT assistant)."""
+        words = self.settings.credentials.upper().replace(",", " ").replace(".", " ").split()
+        return Performer.PTA if "PTA" in words else Performer.PT
+
+    def returning_patient(self, name: str) -> tuple[Payer, str] | None:
+        """A known patient's payer and MRN (from their last visit), to start the next one."""
+        found = self.keeper.store.find_patient(name.strip())
+        return (found.payer, found.mrn) if found is not None else None
+
+    def running_elsewhere(self, shown: int | None) -> list[tuple[Visit, str, int]]:
+        """Timers running in other open visits than ``shown``: (visit, code, seconds)."""
+        running = self.keeper.store.running_segments()
+        found = []
+        for visit_id in dict.fromkeys(s.visit_id for s in running if s.visit_id != shown):
+            with suppress(TimekeeperError):
+                tally = self.keeper.tally(visit_id)
+                found += [
+                    (tally.record.visit, code, tally.code(code).seconds)
+                    for code in tally.running_codes
+                ]
+        return found
 
     def open_visit(self, visit_id: int) -> None:
         self.visit_id = visit_id
@@ -162,7 +198,17 @@ class SessionController(QObject):
         visit_id = tally.record.visit.id
         if code in tally.running_codes:
             return self._do(lambda: self.keeper.stop(code, visit_id))
-        return self._do(lambda: self.keeper.start(code, visit_id, self.performer))
+        return self._do(lambda: self._start(code, visit_id))
+
+    def _start(self, code: str, visit_id: int) -> None:
+        """Start ``code``; say so when that stopped a timer of another patient's visit."""
+        started = self.keeper.start(code, visit_id, self.performer)
+        elsewhere = [(v, c) for v, c in started.stopped if v != visit_id]
+        if elsewhere:
+            names = ", ".join(f"{c} for {self.keeper.visit(v).patient}" for v, c in elsewhere)
+            self.notice.emit(
+                f"Stopped {names}: a therapist's minute is billed for one patient only."
+            )
 
     def set_performer(self, performer: Performer) -> None:
         """Timers started from now on are performed by ``performer`` (CQ, student time)."""

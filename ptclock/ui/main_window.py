@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ptclock.billing import Code, Rule
 from ptclock.settings import SettingsError, save_settings
+from ptclock.timekeeper import OtherTimers
 from ptclock.timing.clock_watch import ClockJump
 from ptclock.timing.records import VisitStatus
 from ptclock.timing.tally import VisitTally
@@ -34,6 +35,7 @@ from ptclock.ui.compact_strip import CompactStrip
 from ptclock.ui.controller import SessionController
 from ptclock.ui.correction_dialog import CorrectionDialog
 from ptclock.ui.documentation_panel import DocumentationPanel
+from ptclock.ui.elsewhere_bar import ElsewhereBar
 from ptclock.ui.modifier_dialog import ModifierDialog
 from ptclock.ui.report_actions import ReportActions
 from ptclock.ui.settings_dialog import SettingsDialog
@@ -80,6 +82,8 @@ class MainWindow(QMainWindow):
         self.header.pause_resume.connect(controller.pause_or_resume)
         self.header.end_visit.connect(self.end_visit)
         self.header.performer_changed.connect(controller.set_performer)
+        self.elsewhere = ElsewhereBar()
+        self.elsewhere.open_requested.connect(self.open_visit)
 
         self.tile_grid = QGridLayout()
         self.tile_grid.setSpacing(10)
@@ -116,6 +120,7 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
+        layout.addWidget(self.elsewhere)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
 
@@ -135,7 +140,7 @@ class MainWindow(QMainWindow):
         controller.changed.connect(self.redraw)
         controller.ticked.connect(self.redraw_time)
         controller.failed.connect(self.show_problem)
-        controller.notice.connect(self.show_problem)
+        controller.notice.connect(self.show_notice)
         controller.long_timer.connect(self.ask_still_treating)
         controller.slept.connect(self.ask_about_sleep)
 
@@ -225,6 +230,8 @@ class MainWindow(QMainWindow):
     def redraw(self) -> None:
         tally = self.controller.tally()
         self.header.show_tally(tally)
+        self.header.show_performer(self.controller.performer)
+        self.elsewhere.show_running(self.controller.running_elsewhere(self.controller.visit_id))
         self.totals.show_tally(tally, self.controller.review())
         self.documentation.show_tally(tally)
         self.compact.show_tally(tally)
@@ -257,6 +264,8 @@ class MainWindow(QMainWindow):
             self.redraw()
             return
         self.header.show_tally(tally)
+        if self.elsewhere.isVisible():
+            self.elsewhere.show_running(self.controller.running_elsewhere(self.controller.visit_id))
         self.totals.show_tally(tally, self.controller.review(tally))
         if self.compact.isVisible():
             self.compact.show_tally(tally)
@@ -330,10 +339,29 @@ class MainWindow(QMainWindow):
     # -- visit actions ---------------------------------------------------------------------
 
     def new_visit(self) -> None:
-        dialog = StartVisitDialog(self.controller.patient_names(), self)
-        if dialog.exec() == StartVisitDialog.DialogCode.Accepted:
-            self.controller.start_visit(dialog.patient(), dialog.payer())
+        dialog = StartVisitDialog(
+            self.controller.patient_names(), self.controller.returning_patient, self
+        )
+        if not self.ask_visit(dialog):
+            return
+        others = OtherTimers.KEEP
+        running = self.controller.running_elsewhere(None)
+        if running:
+            timers = [f"{code} for {visit.patient}" for visit, code, _ in running]
+            answer = self.ask_other_timers(timers, dialog.patient())
+            if answer == "cancel":
+                return
+            others = OtherTimers(answer)
+        if self.controller.start_visit(dialog.patient(), dialog.payer(), dialog.mrn(), others):
             self.tabs.setCurrentIndex(0)
+
+    def ask_visit(self, dialog: StartVisitDialog) -> bool:
+        """Whether the therapist filled in the start-visit dialog and pressed Start."""
+        return dialog.exec() == StartVisitDialog.DialogCode.Accepted
+
+    def ask_other_timers(self, timers: list[str], patient: str) -> str:
+        """ "stop", "keep" or "cancel": another patient's timer runs as a visit starts."""
+        return questions.other_patient_running(self, timers, patient)
 
     def end_visit(self) -> None:
         tally = self.controller.tally()
@@ -450,6 +478,9 @@ class MainWindow(QMainWindow):
 
     def show_problem(self, message: str) -> None:
         self._failure = message
+        self.show_notice(message)
+
+    def show_notice(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
     def ask_still_treating(self, code: str) -> None:

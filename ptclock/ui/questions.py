@@ -57,6 +57,28 @@ def asleep(parent: QWidget, minutes: int) -> QMessageBox:
     )
 
 
+def other_patient_running(parent: QWidget, running: list[str], patient: str) -> str:
+    """A new visit while another patient's timer runs: "stop", "keep" or "cancel"."""
+    timers = ", ".join(running)
+    box = _box(
+        parent,
+        "A timer is running for another patient",
+        f"{timers} {'is' if len(running) == 1 else 'are'} still running. Start the visit of "
+        f"{patient} and …",
+        [
+            ("Stop it", "stop", QMessageBox.ButtonRole.AcceptRole),
+            ("Keep it running alongside", "keep", QMessageBox.ButtonRole.ActionRole),
+            ("", "cancel", QMessageBox.StandardButton.Cancel),
+        ],
+    )
+    box.setInformativeText(
+        "Kept running, it is shown above the timers and stops, with a word, when you start a "
+        f"timer for {patient}: a therapist's minute is billed for one patient only."
+    )
+    box.exec()
+    return str(box.property("answer"))
+
+
 def on_close(parent: QWidget, tray: bool) -> str:
     """Closing with a timer running: "keep", "stop" or "cancel" (asked and answered here)."""
     box = _box(

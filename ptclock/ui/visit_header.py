@@ -83,6 +83,11 @@ class VisitHeader(QStackedWidget):
         self.addWidget(visit_page)
         self._rule = Rule.CMS
 
+    def show_performer(self, performer: Performer) -> None:
+        index = self.performer_box.findData(performer.value)
+        if index != self.performer_box.currentIndex():
+            self.performer_box.setCurrentIndex(index)
+
     def _switch_rule(self) -> None:
         self.switch_rule.emit(Rule.AMA if self._rule is Rule.CMS else Rule.CMS)
 

@@ -34,6 +34,8 @@ def make_window(qtbot: QtBot, clock: FakeClock) -> Iterator[WindowMaker]:
         window = MainWindow(SessionController(tk), save_to_disk=False)
         # Closing at teardown with a timer running must not wait for an answer.
         window.ask_on_close = lambda: "keep"  # type: ignore[method-assign]
+        # Nor a new visit while another patient's timer runs (tests that care answer).
+        window.ask_other_timers = lambda _timers, _patient: "keep"  # type: ignore[method-assign]
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
