@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import ctypes.util
 import os
 import sys
 import tempfile
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ptclock import paths
 
-XCB_PACKAGES = {
-    # library Qt's xcb plugin needs → the Debian/Ubuntu package that has it
-    "xcb-cursor": "libxcb-cursor0",
-    "xcb-icccm": "libxcb-icccm4",
-    "xcb-keysyms": "libxcb-keysyms1",
-    "xkbcommon-x11": "libxkbcommon-x11-0",
-}
+if TYPE_CHECKING:
+    from ptclock.ui.main_window import MainWindow
 
 
 def missing_display_library() -> str | None:
-    """On Linux with X11, the package to install when Qt's xcb plugin cannot load.
+    """On Linux with X11, one line naming the libraries Qt's xcb plugin cannot load.
 
-    Qt's own message is a wall of text ending in "Aborted"; this says it in one line.
+    Qt's own message is a wall of text ending in "Aborted"; this says it in one line, with the
+    libraries the plugin's linker actually misses (ptclock.desktop_libraries) and the packages.
     """
     if not sys.platform.startswith("linux"):
         return None
@@ -33,10 +29,10 @@ def missing_display_library() -> str | None:
         return None
     if not platform and (os.environ.get("WAYLAND_DISPLAY") or not os.environ.get("DISPLAY")):
         return None
-    for library, package in XCB_PACKAGES.items():
-        if ctypes.util.find_library(library) is None:
-            return package
-    return None
+    from ptclock import desktop_libraries  # only on X11: it runs ldd
+
+    missing = desktop_libraries.missing_libraries()
+    return desktop_libraries.install_hint(missing) if missing else None
 
 
 def no_display() -> bool:
@@ -103,13 +99,9 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
             file=sys.stderr,
         )
         return 1
-    package = missing_display_library()
-    if package is not None:
-        print(
-            f"ptclock: the window needs the system package {package} "
-            f"(for example: sudo apt install {package})",
-            file=sys.stderr,
-        )
+    hint = missing_display_library()
+    if hint is not None:
+        print(hint, file=sys.stderr)
         return 1
 
     from PySide6.QtGui import QIcon
@@ -136,6 +128,15 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     try:
         lock.acquire()
     except WindowAlreadyOpen as error:
+        if not smoke_test:
+            from ptclock.ui.window_door import ask_to_come_forward
+
+            if ask_to_come_forward(paths.window_socket_file()):
+                print(
+                    f"ptclock: already open on {lock.path.parent}; brought its window to the front"
+                )
+                return 0
+        # No answer (a window still starting, or not responding): never a second window.
         print(f"ptclock: {error}", file=sys.stderr)
         return 0
     try:
@@ -150,10 +151,16 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     controller = SessionController(keeper)
     window = MainWindow(controller, icon)
     window.show()
+    from ptclock.ui.window_door import WindowDoor
+
+    # While this window holds the lock, a second launch asks it to come forward.
+    door = WindowDoor(paths.window_socket_file(), lambda: come_forward(window))
+    door.open()
     if smoke_test:
         app.processEvents()
         shown = window.isVisible() and keeper.store.open_visits() is not None
         window.ticker.stop()
+        door.close()
         keeper.store.close()
         lock.release()
         if not shown:
@@ -163,6 +170,22 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
         return 0
     app.setQuitOnLastWindowClosed(True)
     status = app.exec()
+    door.close()
     keeper.store.close()
     lock.release()
     return int(status)
+
+
+def come_forward(window: MainWindow) -> None:
+    """Answer a second launch, which means "show me ptclock": the full window, raised and focused.
+
+    From the tray, the taskbar (minimized) or compact mode alike: the strip gives way to it.
+    """
+    from PySide6.QtCore import Qt
+
+    if window.isMinimized():
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    if window.compact.isVisible():
+        window.leave_compact()
+    else:
+        window.bring_back()

@@ -56,6 +56,11 @@ def window_lock_file() -> Path:
     return data_dir() / "window.lock"
 
 
+def window_socket_file() -> Path:
+    """Where the open window listens for a second launch (a local socket, never the network)."""
+    return data_dir() / "window.socket"
+
+
 def clinic_codes_file() -> Path:
     """The clinic's own codes (OT, SLP, local), same format as the shipped catalog."""
     return config_dir() / "codes.csv"
