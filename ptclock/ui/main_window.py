@@ -490,6 +490,7 @@ class MainWindow(QMainWindow):
                 None if box.property("answer") == "keep" else self.controller.toggle(code)
             )
         )
+        box.finished.connect(box.deleteLater)  # answered: gone (a day asks many times)
         self._dialog = box
         box.open()
 
@@ -502,6 +503,7 @@ class MainWindow(QMainWindow):
                 self.controller.discard_sleep(jump, keep_running=answer == "discard-keep")
 
         box.finished.connect(decide)
+        box.finished.connect(box.deleteLater)
         self._dialog = box
         box.open()
 
