@@ -26,7 +26,16 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptclock.report.export import ReportError, check_destination, export_day, export_visit
+    """0 once the file is saved and verified; 2 for a request that cannot be met (bad input);
+    1 when the disk or the folder let the export down (README "Exit status")."""
+    from ptclock.cli import say
+    from ptclock.report.export import (
+        ExportFailed,
+        ReportError,
+        check_destination,
+        export_day,
+        export_visit,
+    )
 
     try:
         if args.visit is not None:
@@ -41,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
             written = export_visit(keeper, args.visit, args.out)
         else:
             written = export_day(keeper, day, args.out)
+    except ExportFailed as error:
+        say(str(error))
+        return 1
     except ReportError as error:
         raise UserError(str(error)) from None
     print(written)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
+from ptclock.report.html import visible
 from ptclock.report.model import DaySummary, VisitSummary
 
 COLUMNS = (
@@ -12,11 +14,23 @@ COLUMNS = (
     "units", "rule", "visit_id",
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may start a cell: a `;` splits cells in many locales, a `,` in others
+# (and in tools that ignore quoting), so a cell is checked segment by segment.
+CELL_SEPARATORS = re.compile(r"([;,])")
 
 
 def safe_cell(text: str) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text as a spreadsheet cannot misread it (CSV injection): controls, bidi overrides and
+    invisible characters shown as ``<U+202E>``, and every segment that starts a cell — the
+    field, or what follows a `;` or `,` in it — that would run as a formula gets a leading
+    apostrophe."""
+    parts = CELL_SEPARATORS.split(visible(text))
+    for index in range(0, len(parts), 2):  # segments; the separators sit between them
+        segment = parts[index]
+        stripped = segment.lstrip(" ")
+        if stripped.startswith(FORMULA_STARTS):
+            parts[index] = segment[: len(segment) - len(stripped)] + "'" + stripped
+    return "".join(parts)
 
 
 def billed_rows(visits: tuple[VisitSummary, ...]) -> list[list[str]]:
@@ -29,12 +43,12 @@ def billed_rows(visits: tuple[VisitSummary, ...]) -> list[list[str]]:
                     safe_cell(visit.patient),
                     safe_cell(visit.mrn),
                     safe_cell(visit.provider.name),
-                    visit.provider.npi,
-                    line.code,
-                    " ".join(line.modifiers),
+                    safe_cell(visit.provider.npi),
+                    safe_cell(line.code),
+                    safe_cell(" ".join(line.modifiers)),
                     str(line.minutes),
                     str(line.units),
-                    visit.rule.value,
+                    safe_cell(visit.rule.value),
                     str(visit.visit_id),
                 ]
             )

@@ -1,13 +1,21 @@
 """Exporting reports to files: visit PDF, day PDF, day CSV — atomically and owner-only.
 
-A report is written to a temporary file next to its destination and renamed into place,
-so a failure never leaves a partial file under the name the user asked for.
+A report is written to a new file under a short random name next to its destination —
+opened ``O_CREAT|O_EXCL|O_NOFOLLOW``, mode 0600, so nothing another user put in a shared
+folder (a file, a link) is ever written through — with every write checked, synced, read
+back and verified (a PDF's structure and page count), then renamed into place and the
+folder synced. Only then is it "saved"; a failure leaves nothing behind, neither under the
+name the user asked for nor under the temporary one.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,10 +25,44 @@ from ptclock.report.model import DaySummary, Provider, VisitSummary, day_summary
 from ptclock.timekeeper import Timekeeper
 
 FORMATS = (".pdf", ".csv")
+TEMPORARY_PREFIX = ".ptclock-"
+TEMPORARY_SUFFIX = ".partial"
+NAME_TRIES = 8
+CREATE_FLAGS = (
+    os.O_RDWR
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+# POSIX: every step names the file relative to the folder's descriptor, so a folder renamed
+# or swapped for a link half-way cannot redirect the report.
+FOLDER_DESCRIPTORS = hasattr(os, "O_DIRECTORY") and {os.open, os.rename, os.stat, os.unlink} <= (
+    os.supports_dir_fd
+)
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+NO_PERMISSION = {errno.EACCES, errno.EPERM}
+UNSYNCABLE = {errno.EINVAL, errno.EBADF, errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", 0)}
 
 
 class ReportError(ValueError):
     """A report that cannot be made as asked; nothing was written."""
+
+
+class ExportFailed(ReportError):
+    """The disk or the folder let the export down (full, read-only, no permission, a file
+    that did not read back whole); nothing was left behind. The command line exits 1."""
+
+
+class _Unverified(Exception):
+    """The file read back is not what was written (the message says how)."""
+
+
+def temporary_name() -> str:
+    """A short random name (30 characters, whatever the report's name): another user of a
+    shared folder cannot guess it, and a long report name still fits in NAME_MAX."""
+    return f"{TEMPORARY_PREFIX}{secrets.token_hex(8)}{TEMPORARY_SUFFIX}"
 
 
 def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
@@ -46,56 +88,252 @@ def check_destination(path: Path, allowed: tuple[str, ...] = FORMATS) -> str:
         raise ReportError(
             f"{path.name}: unknown report format {suffix or '(none)'}; use " + " or ".join(allowed)
         )
-    if path.is_dir():
+    try:
+        folder = path.is_dir()
+    except OSError as error:  # a name too long for the file system, a loop of links
+        raise _failure(path, error) from None
+    if folder:
         raise ReportError(f"{path} is a folder; give a file name")
     return suffix
 
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
-    """Call ``write(temporary)``, then rename the temporary file to ``path`` (mode 0600)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9])")
+PAGE_COUNT = re.compile(rb"/Type\s*/Pages\s*/Kids\s*\[[^\]]*\]\s*/Count\s+(\d+)")
+PDF_END = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
+XREF_AT = re.compile(rb"xref\s|\d+\s+\d+\s+obj\b")
+
+
+def pdf_problem(data: bytes, pages: int) -> str | None:
+    """What is wrong with ``data`` as the PDF of ``pages`` pages Qt painted, or None.
+
+    Read as a PDF reader starts: the header, the ``%%EOF`` trailer and the cross-reference
+    table it points to (a cut-off file has neither), then the page objects and the page
+    tree's count.
+    """
+    if not data.startswith(b"%PDF-"):
+        return "it does not start as a PDF"
+    end = PDF_END.search(data, max(0, len(data) - 1024))
+    if end is None:
+        return "the end of the PDF is missing"
+    if XREF_AT.match(data, int(end.group(1))) is None:
+        return "the PDF's cross-reference table is not where the trailer says"
+    found = len(PAGE_OBJECT.findall(data))
+    if found != pages:
+        return f"it holds {found} of the {pages} pages painted"
+    counts = {int(count) for count in PAGE_COUNT.findall(data)}
+    if counts and counts != {pages}:
+        return f"its page tree counts {min(counts)} pages, not {pages}"
+    return None
+
+
+class _Folder:
+    """The destination folder: on POSIX a descriptor, and every name relative to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.descriptor: int | None = None
+        self.syncable = False
+        if FOLDER_DESCRIPTORS:
+            flags = os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+            try:
+                self.descriptor = os.open(path, os.O_RDONLY | flags)
+                self.syncable = True
+            except PermissionError:
+                if not hasattr(os, "O_PATH"):
+                    raise
+                # A drop folder (write, no read): the report can still go in, unsynced.
+                self.descriptor = os.open(path, os.O_PATH | flags)
+
+    def _name(self, name: str) -> str | Path:
+        return name if self.descriptor is not None else self.path / name
+
+    def create(self, path: Path) -> tuple[str, int]:
+        """A new file of our own under a fresh random name: never one that was there."""
+        for _ in range(NAME_TRIES):
+            name = temporary_name()
+            try:
+                return name, os.open(self._name(name), CREATE_FLAGS, 0o600, dir_fd=self.descriptor)
+            except FileExistsError:
+                continue  # someone else's file or link: left alone, another name is tried
+            except OSError as error:
+                if error.errno != errno.ELOOP:
+                    raise
+        raise ExportFailed(
+            f"cannot write {path}: other files keep appearing under ptclock's temporary names"
+            f" in {self.path}; nothing was written"
+        )
+
+    def rename(self, name: str, final: str) -> None:
+        if self.descriptor is not None:
+            os.rename(name, final, src_dir_fd=self.descriptor, dst_dir_fd=self.descriptor)
+        else:
+            (self.path / name).replace(self.path / final)
+
+    def stat(self, name: str) -> os.stat_result:
+        return os.stat(self._name(name), dir_fd=self.descriptor, follow_symlinks=False)
+
+    def remove(self, name: str) -> bool:
+        """Remove our temporary file; whether nothing is left under its name."""
+        try:
+            os.unlink(self._name(name), dir_fd=self.descriptor)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return True
+
+    def sync(self) -> None:
+        """Make the rename itself durable (POSIX); file systems that cannot are let be."""
+        if self.descriptor is None or not self.syncable:
+            return
+        try:
+            os.fsync(self.descriptor)
+        except OSError as error:
+            if error.errno not in UNSYNCABLE:
+                raise
+
+    def close(self) -> None:
+        if self.descriptor is not None:
+            with suppress(OSError):
+                os.close(self.descriptor)
+            self.descriptor = None
+
+
+def _fill(descriptor: int, data: bytes, check: Callable[[bytes], str | None] | None) -> None:
+    """Write every byte (a short or failed write is an error), sync, read back, verify."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(descriptor, 0o600)  # owner-only whatever the umask
+    view = memoryview(data)
+    while view:
+        count = os.write(descriptor, view)
+        if count <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[count:]
+    os.fsync(descriptor)
+    size = os.fstat(descriptor).st_size
+    if size != len(data):
+        raise _Unverified(f"{size} of {len(data)} bytes reached the disk")
+    os.lseek(descriptor, 0, os.SEEK_SET)
+    chunks: list[bytes] = []
+    while chunk := os.read(descriptor, max(len(data), 1 << 16)):
+        chunks.append(chunk)
+    back = b"".join(chunks)
+    if back != data:
+        raise _Unverified("its bytes differ from what was written")
+    problem = check(back) if check is not None else None
+    if problem is not None:
+        raise _Unverified(problem)
+
+
+def _is_folder(path: Path) -> bool:
     try:
-        descriptor = os.open(temporary, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-        os.close(descriptor)
-        write(temporary)
-        if temporary.stat().st_size == 0:
-            raise ReportError(f"cannot write {path}: nothing was produced")
-        temporary.replace(path)
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _failure(path: Path, error: OSError | _Unverified, leftover: Path | None = None) -> ReportError:
+    """One sentence naming the file and the problem; bad input stays a plain ReportError."""
+    left = (
+        "nothing was left behind"
+        if leftover is None
+        else f"the unfinished copy {leftover} could not be removed"
+    )
+    if isinstance(error, _Unverified):
+        return ExportFailed(
+            f"{path} was not saved: the file did not read back whole ({error}); {left}"
+        )
+    code = error.errno
+    if code in DISK_FULL:
+        return ExportFailed(f"the disk is full: {path} was not written; {left}")
+    if code in NO_PERMISSION:
+        return ExportFailed(f"cannot write {path}: no permission to write in {path.parent}; {left}")
+    if code == errno.EROFS:
+        return ExportFailed(f"cannot write {path}: the disk is read-only; {left}")
+    if code == errno.ENAMETOOLONG:
+        return ReportError(f"cannot write {path}: the file name is too long")
+    if code == errno.EISDIR:
+        return ReportError(f"{path} is a folder; give a file name")
+    if code in (errno.ENOENT, errno.ENOTDIR) and not _is_folder(path.parent):
+        return ReportError(f"cannot write {path}: there is no folder {path.parent}")
+    return ExportFailed(f"cannot write {path}: {error.strerror or error}; {left}")
+
+
+def write_atomically(
+    path: Path, data: bytes, check: Callable[[bytes], str | None] | None = None
+) -> Path:
+    """Write ``data`` to ``path`` as the module's docstring says; ``check`` names what is
+    wrong with the bytes read back (None: nothing). Returns ``path`` once it is saved."""
+    try:
+        folder = _Folder(path.parent)
     except OSError as error:
-        raise ReportError(f"cannot write {path}: {error.strerror or error}") from error
+        raise _failure(path, error) from None
+    try:
+        return _write_in(folder, path, data, check)
     finally:
-        temporary.unlink(missing_ok=True)
+        folder.close()
+
+
+def _write_in(
+    folder: _Folder, path: Path, data: bytes, check: Callable[[bytes], str | None] | None
+) -> Path:
+    try:
+        name, descriptor = folder.create(path)
+    except OSError as error:
+        raise _failure(path, error) from None
+    try:
+        try:
+            _fill(descriptor, data, check)
+            written = os.fstat(descriptor)
+        finally:
+            os.close(descriptor)
+        folder.rename(name, path.name)
+    except (OSError, _Unverified) as error:
+        leftover = None if folder.remove(name) else folder.path / name
+        raise _failure(path, error, leftover) from None
+    except BaseException:
+        folder.remove(name)
+        raise
+    try:
+        folder.sync()
+        now = folder.stat(path.name)
+    except OSError as error:
+        raise ExportFailed(
+            f"{path} was written but the disk did not confirm it is stored"
+            f" ({error.strerror or error}); export it again"
+        ) from None
+    if (now.st_dev, now.st_ino, now.st_size) != (written.st_dev, written.st_ino, len(data)):
+        raise ExportFailed(f"{path} was replaced by another program as it was saved")
     return path
 
 
-def _pdf(html: str, header: str, title: str, page_size: str) -> Callable[[Path], object]:
-    from ptclock.report.render import write_pdf
+def _pdf(path: Path, html: str, header: str, title: str, page_size: str) -> Path:
+    from ptclock.report.render import RenderError, render_pdf
 
-    printed_at = datetime.now().astimezone()
-    return lambda target: write_pdf(html, target, page_size, header, title, printed_at)
+    try:
+        rendered = render_pdf(html, page_size, header, title, datetime.now().astimezone())
+    except RenderError as error:
+        raise ExportFailed(f"cannot write {path}: {error}; nothing was written") from None
+    problem = pdf_problem(rendered.data, rendered.pages)
+    if problem is not None:
+        raise ExportFailed(f"cannot write {path}: the PDF came out damaged ({problem})")
+    return write_atomically(path, rendered.data, lambda data: pdf_problem(data, rendered.pages))
 
 
 def export_visit(keeper: Timekeeper, visit_id: int, path: Path) -> Path:
     check_destination(path, (".pdf",))
     summary = visit_model(keeper, visit_id)
     header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"
-    return write_atomically(
-        path, _pdf(visit_document(summary), header, "Visit summary", keeper.settings.page_size)
-    )
+    return _pdf(path, visit_document(summary), header, "Visit summary", keeper.settings.page_size)
 
 
 def export_day(keeper: Timekeeper, day: date, path: Path) -> Path:
     suffix = check_destination(path)
     model = day_model(keeper, day)
     if suffix == ".csv":
-        content = day_csv(model)
-        return write_atomically(
-            path, lambda target: target.write_text(content, "utf-8", newline="")
-        )
+        return write_atomically(path, day_csv(model).encode("utf-8"))
     header = f"Day report · {model.provider.name or 'provider'} · {day.isoformat()}"
-    return write_atomically(
-        path, _pdf(day_document(model), header, "Day report", keeper.settings.page_size)
-    )
+    return _pdf(path, day_document(model), header, "Day report", keeper.settings.page_size)
 
 
 def suggested_name(summary: VisitSummary) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from html import escape
 
@@ -27,9 +28,43 @@ def money(amount: Decimal | None) -> str:
     return "—" if amount is None else f"${amount:,.2f}"
 
 
+# Invisible letters and separators that are not control or format characters.
+INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2028\u2029")
+
+
+# The zero-width (non-)joiner are part of how Persian, Arabic and Indic names are spelled
+# and of emoji sequences in notes; they hide and reorder nothing.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _hidden(character: str) -> bool:
+    """Controls (C0, DEL, C1), format characters (bidi embeddings, overrides and isolates,
+    zero-width spaces, soft hyphens, tags) but the joiners, lone surrogates and invisible
+    fillers."""
+    if character in JOINERS:
+        return False
+    return unicodedata.category(character) in ("Cc", "Cf", "Cs") or character in INVISIBLE
+
+
+def visible(value: str, line_breaks: bool = False) -> str:
+    """``value`` with every character that could hide, reorder or break text shown as
+    ``<U+202E>``: a reader sees what the store holds, and nothing is flipped or hidden.
+
+    ``line_breaks`` keeps ``\\n`` (notes and addresses); a single-line field escapes it too.
+    """
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(
+        f"<U+{ord(ch):04X}>" if _hidden(ch) and not (line_breaks and ch == "\n") else ch
+        for ch in value
+    )
+
+
 def text(value: str) -> str:
-    """Escaped, with line breaks kept: names and notes render exactly as written."""
-    return escape(value, quote=True).replace("\r\n", "\n").replace("\n", "<br/>")
+    """Escaped, with line breaks kept: names and notes render exactly as written, with
+    bidi overrides, invisible and control characters made visible (see ``visible``)."""
+    value = value.replace("\r\n", "\n").replace("\t", " ")
+    return escape(visible(value, line_breaks=True), quote=True).replace("\n", "<br/>")
 
 
 def _clinic(provider: Provider, new_page: bool = False) -> str:
@@ -74,8 +109,8 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
     for line in summary.lines:
         kind = "" if line.timed else " (untimed)"
         parts.append(
-            f"<tr><td><b>{line.code}</b></td><td>{text(line.descriptor)}{kind}</td>"
-            f"<td>{' '.join(line.modifiers) or '—'}</td><td>{line.minutes}</td>"
+            f"<tr><td><b>{text(line.code)}</b></td><td>{text(line.descriptor)}{kind}</td>"
+            f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td>{line.minutes}</td>"
             f"<td><b>{line.units}</b></td><td>{', '.join(line.blocks) or '—'}</td></tr>"
         )
         details = [
@@ -123,7 +158,7 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
             "<th>Time</th><th>Code</th><th>Change</th><th>Reason</th></tr></thead><tbody>"
         )
         parts += [
-            f"<tr><td>{c.at}</td><td>{c.code}</td><td>{text(c.change)}</td>"
+            f"<tr><td>{c.at}</td><td>{text(c.code)}</td><td>{text(c.change)}</td>"
             f"<td>{text(c.reason)}</td></tr>"
             for c in summary.corrections
         ]

@@ -4,15 +4,19 @@ The fonts ship with ptclock (DejaVu Sans, Noto Emoji): with no system fonts Qt w
 a PDF with no text and raise no error, so the report never relies on what is installed.
 Pages are painted one by one so each gets a running header (who and which date) and a
 footer with "Page X of Y", the printed-at time and the ptclock version.
+
+A PDF is painted into memory, never straight into a file: Qt does not report a write that
+failed (a full disk gave a cut-off file and no error), so ``ptclock.report.export`` writes
+the bytes itself, checking every write, and verifies the file before calling it saved.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
-from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFont,
@@ -26,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from ptclock import __version__
+from ptclock.report.html import visible
 
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "NotoEmoji.ttf")
 FAMILIES = ["DejaVu Sans", "Noto Emoji"]
@@ -35,6 +40,16 @@ _loaded = False
 
 class FontMissing(RuntimeError):
     pass
+
+
+class RenderError(RuntimeError):
+    """Qt could not paint the report (the message says which step failed)."""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
 
 
 def load_fonts() -> None:
@@ -71,6 +86,7 @@ def paint_document(
     html: str, device: QPagedPaintDevice, running_header: str, printed_at: datetime
 ) -> int:
     """Lay ``html`` out on the device's pages with header and footer; the number of pages."""
+    running_header = visible(running_header)  # a patient's name: nothing hidden or flipped
     document = QTextDocument()
     document.documentLayout().setPaintDevice(device)
     document.setDefaultFont(report_font())
@@ -84,10 +100,12 @@ def paint_document(
     pages = document.pageCount()
     footer_left = f"Printed {printed_at.strftime('%Y-%m-%d %H:%M')} · ptclock {__version__}"
     painter = QPainter(device)
+    if not painter.isActive():
+        raise RenderError("the page could not be started")
     try:
         for number in range(pages):
-            if number:
-                device.newPage()
+            if number and not device.newPage():
+                raise RenderError(f"page {number + 1} could not be started")
             painter.save()
             painter.translate(body.left(), body.top() - number * body.height())
             clip = QRectF(0, number * body.height(), body.width(), body.height())
@@ -111,22 +129,30 @@ def paint_document(
                 f"Page {number + 1} of {pages}",
             )
     finally:
-        painter.end()
+        finished = painter.end()
+    if not finished:
+        raise RenderError("the document could not be finished")
     return pages
 
 
-def write_pdf(
+def render_pdf(
     html: str,
-    path: Path,
     page_size: str,
     running_header: str,
     title: str,
     printed_at: datetime,
-) -> int:
-    """Write the PDF to ``path`` (the caller makes it atomic); the number of pages."""
-    writer = QPdfWriter(str(path))
+) -> RenderedPdf:
+    """The PDF's bytes and the number of pages painted (the caller writes and verifies)."""
+    buffer = QBuffer()
+    if not buffer.open(QIODevice.OpenModeFlag.WriteOnly):
+        raise RenderError("no memory for the document")
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(page_layout(page_size))
     writer.setResolution(300)
     writer.setTitle(title)
     writer.setCreator(f"ptclock {__version__}")
-    return paint_document(html, writer, running_header, printed_at)
+    pages = paint_document(html, writer, running_header, printed_at)
+    del writer  # flushed by painter.end(); nothing more is written to the buffer
+    data = bytes(buffer.data().data())
+    buffer.close()
+    return RenderedPdf(data, pages)

@@ -1,4 +1,8 @@
-"""The window's report doors: export the visit or the day as PDF or CSV, and print."""
+"""The window's report doors: export the visit or the day as PDF or CSV, and print.
+
+"Saved" is said only once the export returned, which is after the file was written, synced,
+read back and verified; anything else is one sentence naming the file and the problem.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,18 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ptclock.settings import SettingsError, save_settings
+from ptclock.store import StoreError
+from ptclock.timekeeper import TimekeeperError
 from ptclock.ui.controller import SessionController
+
+
+def sentence(message: str) -> str:
+    """A message as the window shows it: a capital first letter and a full stop."""
+    message = " ".join(message.split())
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 class ReportActions:
@@ -54,7 +69,11 @@ class ReportActions:
         if visit_id is None:
             self.controller.failed.emit("Open a visit first.")
             return
-        summary = visit_model(self.controller.keeper, visit_id)
+        try:
+            summary = visit_model(self.controller.keeper, visit_id)
+        except (TimekeeperError, StoreError) as error:
+            self.controller.failed.emit(sentence(str(error)))
+            return
         path = self.ask_save_path(
             "Export visit summary", self._folder() / suggested_name(summary), "PDF (*.pdf)"
         )
@@ -63,9 +82,11 @@ class ReportActions:
         if not path.suffix:
             path = path.with_suffix(".pdf")
         try:
-            self._done(export_visit(self.controller.keeper, visit_id, path))
-        except ReportError as error:
-            self.controller.failed.emit(str(error))
+            written = export_visit(self.controller.keeper, visit_id, path)
+        except (ReportError, TimekeeperError, StoreError) as error:
+            self.controller.failed.emit(sentence(str(error)))
+            return
+        self._done(written)
 
     def export_day(self, extension: str) -> None:
         from ptclock.report.export import ReportError, export_day
@@ -84,9 +105,11 @@ class ReportActions:
         if not path.suffix:
             path = path.with_suffix(extension)
         try:
-            self._done(export_day(keeper, day, path))
-        except ReportError as error:
-            self.controller.failed.emit(str(error))
+            written = export_day(keeper, day, path)
+        except (ReportError, TimekeeperError, StoreError) as error:
+            self.controller.failed.emit(sentence(str(error)))
+            return
+        self._done(written)
 
     def print_visit(self) -> None:
         """The same document as the PDF, to a printer, through a print preview."""
@@ -94,19 +117,28 @@ class ReportActions:
 
         from ptclock.report.export import visit_model
         from ptclock.report.html import visit_document
-        from ptclock.report.render import page_layout, paint_document
+        from ptclock.report.render import RenderError, page_layout, paint_document
 
         visit_id = self.controller.visit_id
         if visit_id is None:
             self.controller.failed.emit("Open a visit first.")
             return
-        summary = visit_model(self.controller.keeper, visit_id)
+        try:
+            summary = visit_model(self.controller.keeper, visit_id)
+        except (TimekeeperError, StoreError) as error:
+            self.controller.failed.emit(sentence(str(error)))
+            return
         html = visit_document(summary)
         header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setPageLayout(page_layout(self.controller.settings.page_size))
         preview = QPrintPreviewDialog(printer, self.parent)
-        preview.paintRequested.connect(
-            lambda target: paint_document(html, target, header, datetime.now().astimezone())
-        )
+
+        def paint(target: QPrinter) -> None:
+            try:
+                paint_document(html, target, header, datetime.now().astimezone())
+            except RenderError as error:
+                self.controller.failed.emit(sentence(f"the visit could not be printed: {error}"))
+
+        preview.paintRequested.connect(paint)
         preview.exec()
