@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from datetime import timedelta
@@ -13,6 +15,9 @@ from typing import TYPE_CHECKING
 from ptclock import paths
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
     from ptclock.ui.main_window import MainWindow
 
 
@@ -105,7 +110,24 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
         return 1
 
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("ptclock")
+    app.setDesktopFileName("org.ptclock.ptclock")
+    icon = QIcon(str(icon_path()))
+    app.setWindowIcon(icon)
+    demo_folder = make_demo_data() if demo else None
+    try:
+        return _open_window(app, icon, smoke_test)
+    finally:
+        if demo_folder is not None:
+            shutil.rmtree(demo_folder, ignore_errors=True)  # the demo leaves nothing behind
+
+
+def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
+    from PySide6.QtWidgets import QMessageBox
 
     from ptclock.billing import CatalogError
     from ptclock.cli import context
@@ -114,15 +136,6 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     from ptclock.store.window_lock import WindowLock
     from ptclock.ui.controller import SessionController
     from ptclock.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("ptclock")
-    app.setDesktopFileName("org.ptclock.ptclock")
-    icon = QIcon(str(icon_path()))
-    app.setWindowIcon(icon)
-    if demo:
-        make_demo_data()
 
     lock = WindowLock(paths.window_lock_file())
     try:
@@ -169,7 +182,20 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
         print(f"ptclock smoke test: ok ({app.platformName()})")
         return 0
     app.setQuitOnLastWindowClosed(True)
-    status = app.exec()
+    # SIGTERM (a logout, a shutdown, `kill`) ends the window as a close does, without a
+    # question: typing saved, the database closed cleanly. Python runs the handler at the
+    # next tick (≤ 1 s).
+    app.aboutToQuit.connect(window.save_documentation)
+
+    def end(_signal: int, _frame: object) -> None:
+        window.end_session()
+        app.quit()  # also when the window was hidden in the tray
+
+    previous = signal.signal(signal.SIGTERM, end)
+    try:
+        status = app.exec()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     door.close()
     keeper.store.close()
     lock.release()

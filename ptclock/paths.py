@@ -77,3 +77,14 @@ def private_dir(directory: Path) -> Path:
         if os.name == "posix":
             directory.chmod(0o700)
     return directory
+
+
+def private_data_dir(directory: Path) -> Path:
+    """The data folder: created owner-only, and made owner-only if it already existed with
+    wider permissions (it holds patient records). Only a folder the user owns is changed."""
+    private_dir(directory)
+    if os.name == "posix":
+        info = directory.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            directory.chmod(info.st_mode & 0o700 | 0o700)
+    return directory

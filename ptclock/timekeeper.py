@@ -28,7 +28,7 @@ from ptclock.billing.money import FeeFileError, FeeSchedule, parse_fees
 from ptclock.settings import Settings
 from ptclock.store import Store
 from ptclock.timing.claim import ClaimReview, ModifierOverride, review
-from ptclock.timing.clock import Clock, zone_name
+from ptclock.timing.clock import Clock, stamp, zone_name
 from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
 from ptclock.timing.records import (
     CodeNote,
@@ -75,6 +75,7 @@ class Timekeeper:
         self.settings = settings
         self._watch = ClockWatch(clock)
         self._compared_with_last_event = False
+        self._seeded = False
         self._revision = 0
         """Counts this process's events; with PRAGMA data_version it dates cached sums."""
         self._spent_cache: dict[tuple[int, int, int, int], Decimal] = {}
@@ -84,6 +85,12 @@ class Timekeeper:
     def revision(self) -> int:
         """Grows with every event this process writes (a cache key for derived figures)."""
         return self._revision
+
+    def forget_records(self) -> None:
+        """Drop every cached record (the store was replaced, e.g. by a restored backup)."""
+        self._records.clear()
+        self._spent_cache.clear()
+        self._revision += 1
 
     # -- reading ------------------------------------------------------------------------
 
@@ -309,6 +316,7 @@ class Timekeeper:
         with self._event() as (now, zone):
             visit = self.visit(visit_id)
             before = self._seconds(visit.id, code, now)
+            check_correction(minutes, code, before)
             if before + minutes * 60 < 0:
                 raise TimekeeperError(
                     f"removing {-minutes} minutes would take {code} below zero: it has "
@@ -345,6 +353,7 @@ class Timekeeper:
                     f"{source} has only {clock_text(had)} in visit {visit.id}; "
                     f"cannot move {minutes} minutes"
                 )
+            check_correction(minutes, target, self._seconds(visit.id, target, now))
             first = self.store.add_adjustment(visit.id, source, -minutes * 60, why, now, zone)
             self.store.add_adjustment(visit.id, target, minutes * 60, why, now, zone, first)
             self.store.audit(
@@ -524,6 +533,9 @@ class Timekeeper:
         nor counted. A sleep: the time is kept and the anomaly recorded; the window asks
         the therapist what to do with it. Runs in its own transaction, before any event.
         """
+        if not self._seeded:
+            self._seeded = True
+            self._seed_from_last_event()
         jump = self._watch.check()
         if jump is None:
             return None
@@ -553,6 +565,21 @@ class Timekeeper:
             )
         return jump
 
+    def _seed_from_last_event(self) -> None:
+        """Compare the clocks with the last event any process wrote in this boot (each
+        audit line keeps the boot id and boot-time clocks beside its wall time)."""
+        last = self.store.last_stamp()
+        if last is None:
+            return
+        at, earlier = last
+        if (
+            earlier.boot_id is not None
+            and earlier.boot_id == self.clock.boot_id()
+            and earlier.monotonic is not None
+            and earlier.monotonic <= self.clock.monotonic()
+        ):
+            self._watch.seed(at, earlier.monotonic, earlier.since_boot)
+
     # -- inside an event ------------------------------------------------------------------
 
     @contextmanager
@@ -571,7 +598,7 @@ class Timekeeper:
         """The one way this class writes: a store event, after which every cached record is
         out of date (the revision moves even when the event fails halfway)."""
         try:
-            with self.store.event():
+            with self.store.event(stamp(self.clock)):
                 yield
         finally:
             self._revision += 1
@@ -653,18 +680,94 @@ class Timekeeper:
         return why
 
 
-def check_correction(minutes: int) -> None:
+def check_correction(
+    minutes: int, code: str | None = None, seconds_before: int | None = None
+) -> None:
+    """A correction is 1 to 1440 minutes either way; with ``seconds_before`` (the code's
+    time now) an addition may not take the code past 24 hours.
+
+    Recorded time beyond a day (a timer left running) is billed and flagged by the tally;
+    a correction that would put it there is a typing error, refused. Removing time is always
+    allowed (it is how a timer left running is repaired), down to zero.
+    """
     if minutes == 0:
         raise TimekeeperError("a correction of 0 minutes changes nothing")
     if abs(minutes) > MAX_CORRECTION_MINUTES:
         raise TimekeeperError(f"{minutes} minutes is more than a day")
+    if seconds_before is not None and minutes > 0:
+        after = seconds_before + minutes * 60
+        if after > MAX_CORRECTION_MINUTES * 60:
+            raise TimekeeperError(
+                f"adding {minutes} minute{'' if minutes == 1 else 's'} would give "
+                f"{code or 'the code'} "
+                f"{clock_text(after)}, more than 24 hours on one code: it has "
+                f"{clock_text(seconds_before)}"
+            )
+
+
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Embeddings, overrides and isolates: they reorder how the text around them shows, so a
+name or a note reads differently from what is stored. (The marks U+061C, U+200E and U+200F
+only set the direction of neutral characters: kept in notes, where pasted right-to-left
+text carries them, and refused in one-line text with the other invisible characters.)"""
+
+JOINERS = frozenset("\u200c\u200d")
+"""Zero-width non-joiner and joiner: part of the spelling in Persian, the Indic scripts and
+emoji sequences, so kept there: between two visible characters beyond the Latin and IPA
+letters. Anywhere else (in "Ada", at an end, beside a space) they only hide."""
+
+
+def _joiner_in_place(text: str, index: int) -> bool:
+    import unicodedata  # here, not at the top: this file's head belongs to the event code
+
+    if index == 0 or index == len(text) - 1:
+        return False
+    return all(
+        ord(neighbour) >= 0x370 and unicodedata.category(neighbour)[0] in "LMNSP"
+        for neighbour in (text[index - 1], text[index + 1])
+    )
+
+
+def _refused(text: str, index: int, multiline: bool) -> str | None:
+    """Why the character at ``index`` cannot be stored, or None when it can."""
+    import unicodedata
+
+    ch = text[index]
+    kind = unicodedata.category(ch)
+    if ch in "\n\t" and multiline:
+        return None
+    if kind == "Cc":
+        return "a control character"
+    if kind == "Cs":
+        return "bytes that are not UTF-8 text"
+    if ch in BIDI_CONTROLS:
+        return "a bidirectional control character"
+    if kind in ("Zl", "Zp") and not multiline:
+        return "a line break"
+    if kind == "Cf" and not multiline and not (ch in JOINERS and _joiner_in_place(text, index)):
+        return "an invisible formatting character"
+    return None
 
 
 def clean_text(text: str, what: str, limit: int, multiline: bool = False) -> str:
-    """Trimmed text without control characters; too long is an error, not a cut."""
-    allowed = "\n\t" if multiline else ""
-    if any(ord(ch) < 32 and ch not in allowed for ch in text) or "\x7f" in text:
-        raise TimekeeperError(f"{what} contains a control character")
+    """Trimmed text that shows as what it is; too long is an error, not a cut.
+
+    Refused anywhere: C0 and C1 controls and DEL (one-line text: also tab and newline),
+    lone surrogates (undecodable bytes), and the bidi embeddings, overrides and isolates
+    (U+202A-E, U+2066-9) that make text read differently from what is stored. One-line
+    text (names, MRN, reasons, body part) also refuses every other invisible format
+    character (Unicode Cf: bidi marks, zero-width space, word joiner, soft hyphen, BOM,
+    tags) and line or paragraph separators; a zero-width (non-)joiner stays only where a
+    script or an emoji needs it. Notes keep those, which pasted text often carries.
+    """
+    for index, ch in enumerate(text):
+        if ch.isascii() and (ch.isprintable() or (multiline and ch in "\n\t")):
+            continue
+        problem = _refused(text, index, multiline)
+        if problem is not None:
+            raise TimekeeperError(
+                f"{what} contains {problem} (U+{ord(ch):04X}, character {index + 1}): remove it"
+            )
     text = text.strip()
     if len(text) > limit:
         raise TimekeeperError(f"{what} is longer than {limit} characters")

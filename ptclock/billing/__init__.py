@@ -15,6 +15,7 @@ from ptclock.billing.result import BilledLine, Billing, Rule, Tie
 from ptclock.billing.unit_table import MAX_MINUTES
 
 __all__ = [
+    "MAX_MINUTES",
     "BilledLine",
     "Billing",
     "Catalog",
@@ -41,30 +42,33 @@ def bill(
 
     Codes given more than once are summed and keep the place of their first appearance.
     Raises UnknownCodeError for a code not in the catalog and MinutesError for minutes that
-    are not whole numbers from 0 to 1440.
+    are not whole numbers of at least 0. Any number of minutes is billed (the unit table of
+    Pub. 100-04 ch. 5 §20.2 steps on by 15 minutes without an end): recorded time is never
+    refused here, since every reader (the window, ``visit show``, reports) bills through
+    this function. A line over a day is flagged in the result (``Billing.over_a_day``);
+    typed input is held to a day by ``check_minutes(..., limit=MAX_MINUTES)``.
     """
     pairs = minutes.items() if isinstance(minutes, Mapping) else minutes
     totals: dict[str, int] = {}
     codes: dict[str, Code] = {}
     for code_text, value in pairs:
         code = catalog[code_text]
-        check_minutes(value, code.code)
+        check_minutes(value, code.code, limit=None)
         codes[code.code] = code
         totals[code.code] = totals.get(code.code, 0) + value
-        if totals[code.code] > MAX_MINUTES:
-            raise MinutesError(f"{code.code}: {totals[code.code]} minutes is more than a day")
     items = [(codes[code], total) for code, total in totals.items()]
     return bill_cms(items) if rule is Rule.CMS else bill_ama(items)
 
 
-def check_minutes(value: object, code: str) -> int:
-    """Minutes must be a whole number from 0 to 1440 (a day); anything else is an error."""
+def check_minutes(value: object, code: str, limit: int | None = MAX_MINUTES) -> int:
+    """Minutes must be a whole number from 0 to ``limit`` (default a day, 1440; None: no
+    upper end); anything else is an error naming the code."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise MinutesError(f"{code}: minutes must be a whole number, not {value!r}")
     if value < 0:
         raise MinutesError(f"{code}: minutes cannot be negative ({value})")
-    if value > MAX_MINUTES:
-        raise MinutesError(f"{code}: {value} minutes is more than a day ({MAX_MINUTES})")
+    if limit is not None and value > limit:
+        raise MinutesError(f"{code}: {value} minutes is more than a day ({limit})")
     return value
 
 

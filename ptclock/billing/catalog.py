@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -28,10 +30,11 @@ MAX_TEXT = 300
 
 
 class CatalogError(ValueError):
-    """A catalog file is malformed; the message names the file and the line."""
+    """A catalog file is malformed; the message names the file and the line (None: the
+    file as a whole, e.g. not a regular file)."""
 
-    def __init__(self, source: str, line: int, problem: str) -> None:
-        super().__init__(f"{source}, line {line}: {problem}")
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        super().__init__(where(source, line, problem))
         self.source = source
         self.line = line
         self.problem = problem
@@ -107,6 +110,137 @@ def csv_rows(reader: Any, source: str, error_type: Any) -> Iterator[list[str]]:
         except csv.Error as error:
             raise error_type(source, reader.line_num, f"not valid CSV ({error})") from None
         yield row
+
+
+MAX_LINE_BYTES = 8 * 1024
+"""The longest line a data file may have. A CMS PTP row, a fee or a catalog row is well
+under 400 bytes; a longer "line" is binary data or a file without line breaks, refused
+before it is held in memory."""
+
+MAX_CSV_BYTES = 64 * 1024 * 1024
+"""The largest CSV ptclock reads whole (the clinic's codes, fees, a payer's pairs)."""
+
+NEWLINE = re.compile(rb"\r\n|\r|\n")
+
+FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def where(source: str, line: int | None, problem: str) -> str:
+    """``file, line N: problem``, or ``file: problem`` for the file as a whole."""
+    return f"{source}: {problem}" if line is None else f"{source}, line {line}: {problem}"
+
+
+def read_lines(
+    path: Path,
+    error_type: Any,
+    encoding: str = "utf-8",
+    max_bytes: int = MAX_CSV_BYTES,
+) -> Iterator[str]:
+    """The lines of a text file, with their line breaks (``\\n``, ``\\r\\n`` or ``\\r``),
+    in constant memory; anything else is ``error_type(source, line, problem)``.
+
+    Only a regular file is opened: a FIFO, a device (``/dev/zero``), a folder or a socket is
+    refused from ``stat`` before any ``open`` (an open FIFO would wait for a writer), and the
+    open itself is non-blocking and checked to be the file that was looked at. Refused too:
+    a file over ``max_bytes``, a line over ``MAX_LINE_BYTES``, a NUL byte (binary data) and,
+    for UTF-8, bytes that are not UTF-8 (a BOM at the start is allowed and dropped).
+    """
+    source = str(path)
+    with _open_regular(path, error_type, max_bytes) as stream:
+        buffer, start, number, total = b"", 0, 0, 0
+        while True:
+            chunk = stream.read(256 * 1024)
+            total += len(chunk)
+            if total > max_bytes:
+                raise error_type(source, None, f"is larger than {_size(max_bytes)}")
+            buffer = buffer[start:] + chunk
+            start = 0
+            while True:
+                found = NEWLINE.search(buffer, start)
+                # A \r at the end of a chunk may be the first half of \r\n.
+                if found is None or (chunk and found.end() == len(buffer) and found[0] == b"\r"):
+                    break
+                number += 1
+                yield _line(buffer[start : found.end()], number, source, error_type, encoding)
+                start = found.end()
+            if len(buffer) - start > MAX_LINE_BYTES:
+                raise error_type(
+                    source,
+                    number + 1,
+                    f"is too long (over {MAX_LINE_BYTES} bytes): not a text file?",
+                )
+            if not chunk:
+                if start < len(buffer):
+                    yield _line(buffer[start:], number + 1, source, error_type, encoding)
+                return
+
+
+def read_text(
+    path: Path, error_type: Any, encoding: str = "utf-8", max_bytes: int = MAX_CSV_BYTES
+) -> str:
+    """The whole of a text file, read with ``read_lines``'s checks."""
+    return "".join(read_lines(path, error_type, encoding, max_bytes))
+
+
+def _line(raw: bytes, number: int, source: str, error_type: Any, encoding: str) -> str:
+    if len(raw.rstrip(b"\r\n")) > MAX_LINE_BYTES:
+        raise error_type(
+            source, number, f"is too long (over {MAX_LINE_BYTES} bytes): not a text file?"
+        )
+    if b"\x00" in raw:
+        raise error_type(source, number, "contains binary data (a NUL byte): not a text file?")
+    if number == 1 and encoding == "utf-8":
+        raw = raw.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise error_type(
+            source,
+            number,
+            f"is not {encoding.upper()} text (byte 0x{raw[error.start]:02x} at position "
+            f"{error.start + 1}): save the file as {encoding.upper()}",
+        ) from None
+
+
+def _open_regular(path: Path, error_type: Any, max_bytes: int) -> io.BufferedReader:
+    source = str(path)
+    try:
+        seen = path.stat()
+        kind = next((words for test, words in FILE_KINDS if test(seen.st_mode)), None)
+        if kind is not None or not stat.S_ISREG(seen.st_mode):
+            raise error_type(
+                source, None, f"is {kind or 'not a regular file'}: give the path of a text file"
+            )
+        if seen.st_size > max_bytes:
+            raise error_type(source, None, f"is larger than {_size(max_bytes)}")
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        descriptor = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise error_type(source, None, f"cannot be read: {error.strerror}") from None
+    try:
+        opened = os.fstat(descriptor)
+        if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (
+            seen.st_dev,
+            seen.st_ino,
+        ):
+            raise error_type(source, None, "changed while it was being opened: try again")
+        return open(descriptor, "rb", closefd=True)  # noqa: PTH123 (a descriptor, not a path)
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _size(count: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= size:
+            return f"{count / size:g} {unit}"
+    return f"{count} bytes"
 
 
 def normalize_code(text: str) -> str:
@@ -185,11 +319,9 @@ def load_catalog(clinic_file: Path | None = None) -> Catalog:
     claim is exactly the kind of error ptclock is here to prevent.
     """
     codes = shipped_codes()
-    if clinic_file is not None and clinic_file.is_file():
-        try:
-            text = clinic_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CatalogError(str(clinic_file), 1, f"cannot be read: {error}") from error
+    if clinic_file is not None and (clinic_file.exists() or clinic_file.is_symlink()):
+        # Not only is_file(): a folder, FIFO or device under the name is refused, not ignored.
+        text = read_text(clinic_file, CatalogError)
         shipped = {code.code for code in codes}
         clinic = parse_catalog(text, str(clinic_file))
         for code in clinic:

@@ -19,23 +19,44 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
+from pathlib import Path
 
-from ptclock.billing.catalog import Catalog, csv_rows, normalize_code
+from ptclock.billing.catalog import (
+    MAX_CSV_BYTES,
+    MAX_LINE_BYTES,
+    Catalog,
+    csv_rows,
+    normalize_code,
+    read_lines,
+    where,
+)
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
 INDICATORS = (0, 1, 9)
+MAX_PTP_BYTES = 1 << 30
+"""CMS's practitioner PTP files are tens of megabytes each; a gigabyte is not one of them."""
 
 
 class EditFileError(ValueError):
-    """A malformed edits file; the message names the file and line. Nothing was imported."""
+    """A malformed edits file; the message names the file and line (None: the whole file,
+    e.g. not a regular file or too large). Nothing was imported."""
 
-    def __init__(self, source: str, line: int, problem: str) -> None:
-        super().__init__(f"{source}, line {line}: {problem}")
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        super().__init__(where(source, line, problem))
         self.line = line
+
+
+def edits_file_lines(path: Path) -> Iterator[str]:
+    """The lines of an edits file as the import reads them (``.csv``: a payer's pairs in
+    UTF-8; else CMS's PTP text, Latin-1), with ``read_lines``'s checks: a regular file only
+    (never a FIFO or ``/dev/zero``), no line over 8 KiB, no NUL bytes, at most 1 GiB."""
+    if path.suffix.lower() == ".csv":
+        return read_lines(path, EditFileError, "utf-8", MAX_CSV_BYTES)
+    return read_lines(path, EditFileError, "latin-1", MAX_PTP_BYTES)
 
 
 @dataclass(frozen=True)
@@ -128,6 +149,10 @@ def parse_cms_ptp(lines: Iterable[str], catalog: Catalog, source: str) -> Import
     started = False
     for number, raw in enumerate(lines, start=1):
         line = raw.rstrip("\r\n")
+        if len(line) > MAX_LINE_BYTES:
+            raise EditFileError(source, number, "is too long: not a CMS PTP file?")
+        if "\x00" in line:
+            raise EditFileError(source, number, "contains binary data (a NUL byte)")
         if not line.strip():
             continue
         fields = [field.strip() for field in line.split("\t")]

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from importlib import resources
+from pathlib import Path
 
-from ptclock.billing.catalog import Catalog, csv_rows, normalize_code
+from ptclock.billing.catalog import Catalog, csv_rows, normalize_code, read_text, where
 
 CQ_PAYMENT_SHARE = Decimal("0.85")
 KX_WARNING_SHARE = Decimal("0.90")
@@ -25,9 +26,17 @@ CENT = Decimal("0.01")
 
 
 class FeeFileError(ValueError):
-    def __init__(self, source: str, line: int, problem: str) -> None:
-        super().__init__(f"{source}, line {line}: {problem}")
+    """A malformed fee file, naming the file and line (None: the whole file)."""
+
+    def __init__(self, source: str, line: int | None, problem: str) -> None:
+        super().__init__(where(source, line, problem))
         self.line = line
+
+
+def fees_file_text(path: Path) -> str:
+    """A fee schedule CSV read with ``read_lines``'s checks: a regular file of UTF-8 text
+    (never a FIFO or ``/dev/zero``), no line over 8 KiB, no NUL bytes, at most 64 MiB."""
+    return read_text(path, FeeFileError)
 
 
 @dataclass(frozen=True)

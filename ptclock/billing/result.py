@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ptclock.billing.unit_table import MAX_MINUTES
+
 
 class Rule(str, Enum):
     """How timed minutes become units."""
@@ -45,6 +47,13 @@ class BilledLine:
     """AMA only: more minutes on this code that make its next unit."""
     minutes_spare: int | None = None
     """AMA only: minutes this code can lose before it loses a unit."""
+
+    @property
+    def over_a_day(self) -> bool:
+        """More minutes on this one code than a day has: billed as the unit table says
+        (Pub. 100-04 ch. 5 §20.2 steps on by 15 minutes), but surely a timer left running
+        or a mistyped correction, so it is pointed out wherever the line is shown."""
+        return self.minutes > MAX_MINUTES
 
 
 @dataclass(frozen=True)
@@ -101,6 +110,11 @@ class Billing:
             for line in self.lines
             if line.minutes_to_next_unit == self.minutes_to_next_unit
         )
+
+    @property
+    def over_a_day(self) -> tuple[BilledLine, ...]:
+        """The lines with more than a day's minutes on one code (see ``BilledLine``)."""
+        return tuple(line for line in self.lines if line.over_a_day)
 
     def line(self, code: str) -> BilledLine:
         for line in self.lines:

@@ -15,7 +15,11 @@ FIRST_UNIT_AT = 8
 """The first unit needs 8 minutes: more than half of 15 (the midpoint)."""
 
 MAX_MINUTES = 24 * 60
-"""No single code can have more minutes than a day has; larger input is a typing error."""
+"""A day's minutes. The table itself goes on in 15-minute steps for any number of minutes
+(Pub. 100-04 ch. 5 §20.2 gives the steps, not an upper end), so the rules compute for every
+whole number of minutes; more than this on one code is no payer rule but a sign of a timer
+left running or a typing error: typed input above it is refused, recorded time above it is
+billed as the table says and flagged (``BilledLine.over_a_day``)."""
 
 
 def units_for_minutes(minutes: int) -> int:

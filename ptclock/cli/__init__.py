@@ -19,10 +19,11 @@ from ptclock.cli import (
     billing_data_commands,
     codes_command,
     report_command,
+    restore_command,
     units_command,
     visit_commands,
 )
-from ptclock.cli.parser import OneLineParser, UserError
+from ptclock.cli.parser import OneLineParser, UserError, check_arguments
 from ptclock.store import StoreError
 from ptclock.timekeeper import TimekeeperError
 
@@ -54,12 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     report_command.add_parser(subparsers)
     billing_data_commands.add_parsers(subparsers)
     backup_command.add_parser(subparsers)
+    restore_command.add_parser(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        check_arguments(argv, parser)
         args = parser.parse_args(argv)
         if args.data_dir is not None:
             paths.use_data_dir(args.data_dir)

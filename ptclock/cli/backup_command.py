@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import errno
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ptclock import paths
 from ptclock.cli import context
-from ptclock.store.backup import write_backup
+from ptclock.store import StoreError
+from ptclock.store.backup import BackupError, write_backup
+
+REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the disk is read-only",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+}
 
 
 def add_parser(subparsers: Any) -> None:
@@ -22,5 +32,13 @@ def run(args: argparse.Namespace) -> int:
     keeper = context.timekeeper()
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
     target = args.out or paths.backups_dir() / f"manual-{stamp}.sqlite3"
-    print(write_backup(keeper.store.connection, target))
+    try:
+        written = write_backup(keeper.store.connection, target)
+    except BackupError as error:
+        reason = REASONS.get(error.errno or 0) or (error.strerror or "it failed").lower()
+        raise StoreError(
+            f"the backup was not written ({reason}): {target}; no partial file was left "
+            "and the database is unchanged"
+        ) from None
+    print(written)
     return 0

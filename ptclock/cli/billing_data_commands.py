@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ptclock.billing.edits import EditFileError, edits_file_lines
+from ptclock.billing.money import FeeFileError, fees_file_text
 from ptclock.cli import context
 from ptclock.cli.parser import UserError
 
@@ -38,6 +40,13 @@ def add_parsers(subparsers: Any) -> None:
 
 
 def edits_import(args: argparse.Namespace) -> int:
+    # The whole file is checked before the store is opened: a FIFO, /dev/zero, a binary or
+    # a line-less file is one line and exit 2, never a hang or memory run out.
+    try:
+        for _ in edits_file_lines(args.file):
+            pass
+    except EditFileError as error:
+        raise UserError(str(error)) from None
     result = context.timekeeper().import_edits(args.file, args.payer.strip())
     print(result.summary)
     return 0
@@ -88,6 +97,10 @@ def edits_check(args: argparse.Namespace) -> int:
 
 
 def fees_import(args: argparse.Namespace) -> int:
+    try:
+        fees_file_text(args.file)  # checked as edits_import's file is, before the store
+    except FeeFileError as error:
+        raise UserError(str(error)) from None
     count = context.timekeeper().import_fees(args.file)
     print(f"{count} fees imported")
     return 0

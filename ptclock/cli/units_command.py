@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ptclock.billing import Billing, MinutesError, Rule, UnknownCodeError, bill
+from ptclock.billing import MAX_MINUTES, Billing, MinutesError, Rule, UnknownCodeError, bill
 from ptclock.cli.context import catalog
 from ptclock.cli.parser import UserError, code_minutes
 
@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
         billing = bill(pairs, Rule(args.rule), codes)
     except MinutesError as error:
         raise UserError(str(error)) from None
+    if billing.over_a_day:  # typed minutes are held to a day (recorded time is flagged)
+        line = billing.over_a_day[0]
+        raise UserError(f"{line.code}: {line.minutes} minutes is more than a day ({MAX_MINUTES})")
     if args.json:
         print(json.dumps(billing_json(billing), indent=1, ensure_ascii=False))
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ptclock.billing import Rule
 from ptclock.cli import context
-from ptclock.cli.parser import UserError, whole_number
+from ptclock.cli.parser import UserError, record_id, whole_number
 from ptclock.cli.visit_view import visit_json, visit_text
 from ptclock.timing.records import Payer, Performer
 
@@ -29,7 +29,7 @@ def add_parsers(subparsers: Any) -> None:
     new.set_defaults(run=visit_new)
 
     show = visits.add_parser("show", help="minutes and units of a visit (default: the open one)")
-    show.add_argument("id", nargs="?", type=int, metavar="ID")
+    show.add_argument("id", nargs="?", type=record_id, metavar="ID")
     show.add_argument("--json", action="store_true")
     show.set_defaults(run=visit_show)
 
@@ -44,17 +44,17 @@ def add_parsers(subparsers: Any) -> None:
         ("resume", "resume a paused visit and its timers", "resume"),
     ):
         command = visits.add_parser(name, help=helptext)
-        command.add_argument("id", nargs="?", type=int, metavar="ID")
+        command.add_argument("id", nargs="?", type=record_id, metavar="ID")
         command.set_defaults(run=visit_action, action=action)
 
     rule = visits.add_parser("rule", help="switch the billing rule of a visit")
     rule.add_argument("rule", choices=[r.value for r in Rule])
-    rule.add_argument("id", nargs="?", type=int, metavar="ID")
+    rule.add_argument("id", nargs="?", type=record_id, metavar="ID")
     rule.set_defaults(run=visit_rule)
 
     note = visits.add_parser("note", help="set the visit note")
     note.add_argument("text")
-    note.add_argument("--visit", type=int, metavar="ID")
+    note.add_argument("--visit", type=record_id, metavar="ID")
     note.set_defaults(run=visit_note)
 
     modifier = visits.add_parser(
@@ -66,7 +66,7 @@ def add_parsers(subparsers: Any) -> None:
     which.add_argument("--add", action="store_true")
     which.add_argument("--remove", action="store_true")
     modifier.add_argument("--reason", required=True, metavar="TEXT")
-    modifier.add_argument("--visit", type=int, metavar="ID")
+    modifier.add_argument("--visit", type=record_id, metavar="ID")
     modifier.set_defaults(run=visit_modifier)
 
     timer = subparsers.add_parser("timer", help="start, stop and correct code timers")
@@ -74,20 +74,20 @@ def add_parsers(subparsers: Any) -> None:
 
     start = timers.add_parser("start", help="start a code (one-on-one: stops the running one)")
     start.add_argument("code")
-    start.add_argument("--visit", type=int, metavar="ID")
+    start.add_argument("--visit", type=record_id, metavar="ID")
     start.add_argument("--performer", choices=[p.value for p in Performer], default="PT")
     start.set_defaults(run=timer_start)
 
     stop = timers.add_parser("stop", help="stop a code, or every running code of the visit")
     stop.add_argument("code", nargs="?")
-    stop.add_argument("--visit", type=int, metavar="ID")
+    stop.add_argument("--visit", type=record_id, metavar="ID")
     stop.set_defaults(run=timer_stop)
 
     add = timers.add_parser("add", help="add (or, negative, remove) minutes with a reason")
     add.add_argument("code")
     add.add_argument("minutes", metavar="MINUTES")
     add.add_argument("--reason", required=True, metavar="TEXT")
-    add.add_argument("--visit", type=int, metavar="ID")
+    add.add_argument("--visit", type=record_id, metavar="ID")
     add.set_defaults(run=timer_add)
 
     move = timers.add_parser("move", help="move minutes from one code to another")
@@ -95,7 +95,7 @@ def add_parsers(subparsers: Any) -> None:
     move.add_argument("target", metavar="TO")
     move.add_argument("minutes", metavar="MINUTES")
     move.add_argument("--reason", required=True, metavar="TEXT")
-    move.add_argument("--visit", type=int, metavar="ID")
+    move.add_argument("--visit", type=record_id, metavar="ID")
     move.set_defaults(run=timer_move)
 
     code_note = timers.add_parser("note", help="body part, exercises and goal of a code")
@@ -103,7 +103,7 @@ def add_parsers(subparsers: Any) -> None:
     code_note.add_argument("--body-part")
     code_note.add_argument("--exercises")
     code_note.add_argument("--goal")
-    code_note.add_argument("--visit", type=int, metavar="ID")
+    code_note.add_argument("--visit", type=record_id, metavar="ID")
     code_note.set_defaults(run=timer_note)
 
 
@@ -150,9 +150,10 @@ def visit_list(args: argparse.Namespace) -> int:
         print(f"No visits on {day.isoformat()}.")
     for tally in tallies:
         visit = tally.record.visit
+        flags = "".join(f"  ⚠ {code} over 24 h: check the timer" for code in tally.over_a_day)
         print(
             f"{visit.id:>5}  {visit.status.value:<7} {tally.billing.total_units:>3} units  "
-            f"{visit.patient}"
+            f"{visit.patient}{flags}"
         )
     return 0
 

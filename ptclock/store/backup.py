@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import functools
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +15,52 @@ from ptclock import paths
 KEEP_DAILY = 14
 
 
+class BackupError(OSError):
+    """A backup that was not written, as an OSError naming the backup file (not its
+    temporary name): ``errno`` says why (ENOSPC for a full disk). No partial file is left."""
+
+
+def _translate_errors(
+    write: Callable[[sqlite3.Connection, Path], Path],
+) -> Callable[[sqlite3.Connection, Path], Path]:
+    """SQLite reports a full disk as ``sqlite3.OperationalError("database or disk is
+    full")`` and the temporary file's OSErrors name ``.NAME.PID.partial``: both become one
+    BackupError about ``target`` (still an OSError, so ``daily_backup`` catches it)."""
+
+    @functools.wraps(write)
+    def translated(connection: sqlite3.Connection, target: Path) -> Path:
+        try:
+            return write(connection, target)
+        except BackupError:
+            raise
+        except OSError as error:
+            code = error.errno or errno.EIO
+            raise BackupError(code, error.strerror or os.strerror(code), str(target)) from error
+        except sqlite3.Error as error:
+            primary = getattr(error, "sqlite_errorcode", 0) & 0xFF  # Python 3.11+
+            if "disk is full" in str(error) or _disk_full(target.parent):
+                primary = 13  # no inode left shows as "unable to open database file"
+            code = SQLITE_ERRNO.get(primary, errno.EIO)
+            raise BackupError(code, os.strerror(code), str(target)) from error
+
+    return translated
+
+
+def _disk_full(folder: Path) -> bool:
+    """(Almost) no block or inode left on ``folder``'s file system, after the temporary
+    file was removed: SQLite could not create its journal there."""
+    try:
+        space = os.statvfs(folder)
+    except (OSError, AttributeError):  # AttributeError: no statvfs on Windows
+        return False
+    return space.f_bavail < 16 or (space.f_files > 0 and space.f_favail < 16)
+
+
+SQLITE_ERRNO = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES, 23: errno.EACCES}
+"""SQLITE_FULL, SQLITE_READONLY, SQLITE_PERM, SQLITE_AUTH (primary result codes)."""
+
+
+@_translate_errors
 def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
     """Snapshot the database into ``target`` (owner-only), via a temporary file and rename.
 
@@ -27,6 +76,7 @@ def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
         destination = sqlite3.connect(temporary)
         try:
             connection.backup(destination)
+            new_identity(destination)
             destination.execute("PRAGMA journal_mode = DELETE")
         finally:
             destination.close()
@@ -35,6 +85,15 @@ def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
         temporary.unlink(missing_ok=True)
         raise
     return target
+
+
+def new_identity(copy: sqlite3.Connection) -> None:
+    """A copy is a store of its own: a -wal left next to the original never replays into it
+    (put back over the original while that -wal is still there, it is refused, not
+    corrupted; opening.py checks that a -wal carries its database's id)."""
+    if copy.execute("SELECT 1 FROM sqlite_master WHERE name = 'store_meta'").fetchone():
+        copy.execute("UPDATE store_meta SET store_id = lower(hex(randomblob(16)))")
+        copy.commit()
 
 
 def made_on(backups: Path, today: date) -> bool:

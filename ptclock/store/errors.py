@@ -17,12 +17,28 @@ class UnusableDatabase(StoreError):
         self.problem = problem
         self.latest_backup = latest_backup
         backup = (
-            f"the latest backup is {latest_backup}"
+            f"restore the latest backup with: ptclock restore {latest_backup}"
             if latest_backup is not None
-            else "no backup was found"
+            else "no backup was found next to it"
         )
-        super().__init__(f"{path} {problem}. The file was left untouched; {backup}.")
+        super().__init__(f"{path} {problem}. The file was left untouched; {backup}")
 
 
 class WindowAlreadyOpen(StoreError):
     """Another ptclock window already uses this data folder."""
+
+
+class DamagedStore(StoreError):
+    """The file was found damaged while in use: nothing more is written to it."""
+
+
+def restore_advice(path: Path | None) -> str:
+    """Which backup to restore, and the command that does it."""
+    if path is None:
+        return "Restore a backup with: ptclock restore BACKUP"
+    from ptclock.store.opening import latest_backup
+
+    latest = latest_backup(path.parent / "backups")
+    if latest is None:
+        return "No backup was found next to it."
+    return f"Restore the latest backup with: ptclock restore {latest}"

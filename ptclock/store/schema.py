@@ -152,6 +152,28 @@ def m002_billing_data(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_store_identity_and_boot_clocks(db: Database) -> None:
+    """A random id for this store, touched by every event, so a -wal file can be told to
+    belong to it (a stray -wal from another store or another copy is refused, not replayed);
+    and the boot id and boot-time clocks beside each audit line's wall time, so a later
+    process can tell elapsed time from a clock that was set."""
+    run_script(
+        db,
+        """
+        CREATE TABLE store_meta (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            store_id TEXT NOT NULL,
+            events INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO store_meta (id, store_id) VALUES (1, lower(hex(randomblob(16))));
+        ALTER TABLE audit ADD COLUMN boot_id TEXT;
+        ALTER TABLE audit ADD COLUMN monotonic REAL;
+        ALTER TABLE audit ADD COLUMN since_boot REAL;
+        """,
+    )
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the migration's transaction.
 

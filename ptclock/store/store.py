@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,9 +21,11 @@ from ptclock import paths
 from ptclock.billing import Rule
 from ptclock.store import backup, opening
 from ptclock.store.billing_data import BillingData
-from ptclock.store.errors import StoreError
+from ptclock.store.errors import DamagedStore, StoreError, restore_advice
+from ptclock.store.guarded import GuardedConnection
 from ptclock.store.timestamps import from_text, to_text
 from ptclock.store.version import SCHEMA_VERSION
+from ptclock.timing.clock import ClockStamp
 from ptclock.timing.records import (
     Adjustment,
     CodeNote,
@@ -61,54 +64,124 @@ class Store(BillingData):
         self.connection = connection
         self.path = path
         self._file = self._identity()
+        self._broken: str | None = None
+        """Set once the file was found damaged: nothing more is written to it."""
+        self._stamp: ClockStamp | None = None
+        self._guard(connection)
+        self._wal_file = self._wal_identity()
 
     def close(self) -> None:
         self.connection.close()
 
+    def _guard(self, connection: sqlite3.Connection) -> None:
+        if isinstance(connection, GuardedConnection):
+            connection.translate = weakref.WeakMethod(self._translate)
+
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def event(self) -> Iterator[None]:
+    def event(self, stamp: ClockStamp | None = None) -> Iterator[None]:
         """One user event, committed durably before the block returns.
 
         BEGIN IMMEDIATE takes the write lock up front, so a second writer (the CLI while
-        the window writes) waits on the busy timeout instead of failing halfway.
+        the window writes) waits on the busy timeout instead of failing halfway. Every
+        event touches the store's identity row, so each commit in the -wal carries it.
+        ``stamp`` (the boot id and boot-time clocks) goes beside each audit line's time.
         """
+        if self._broken is not None:
+            raise DamagedStore(self._broken)
         if self.connection.in_transaction:
             raise StoreError("events do not nest")
         self._check_file()
+        self.keep_wal_in_place()
+        self._stamp = stamp
         try:
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                self.connection.execute("UPDATE store_meta SET events = events + 1 WHERE id = 1")
             except BaseException:
-                if self.connection.in_transaction:
-                    self.connection.execute("ROLLBACK")
+                self._roll_back()
                 raise
             self.connection.execute("COMMIT")
-        except sqlite3.OperationalError as error:
-            if self.connection.in_transaction:
+        except StoreError:
+            self._roll_back()
+            raise
+        finally:
+            self._stamp = None
+        if self._wal_file is None:
+            self._wal_file = self._wal_identity()
+
+    def _roll_back(self) -> None:
+        if self.connection.in_transaction:
+            with suppress(sqlite3.Error, StoreError):
                 self.connection.execute("ROLLBACK")
-            raise StoreError(self._explain(error)) from error
+
+    def _translate(self, error: sqlite3.Error) -> StoreError:
+        """An SQLite error in words. Damage stops every later write to the file."""
+        text = str(error).lower()
+        damaged = not isinstance(error, sqlite3.OperationalError) or any(
+            word in text for word in ("malformed", "not a database", "corrupt")
+        )
+        if not damaged:
+            return StoreError(self._explain(error))
+        where = self.path or "the database"
+        self._broken = (
+            f"{where} is damaged ({error}); nothing more is written to it. "
+            f"{restore_advice(self.path)}"
+        )
+        return DamagedStore(self._broken)
 
     def _explain(self, error: sqlite3.Error) -> str:
-        """SQLite's error in words: what happened, and that nothing before it was lost."""
+        """SQLite's error in words: what happened, that nothing before it was lost, and
+        what to do."""
         text = str(error).lower()
         where = self.path or "the database"
         if "full" in text:
-            problem = "the disk is full"
+            problem, advice = "the disk is full", "Free some disk space, then try again."
         elif "readonly" in text or "read-only" in text:
+            folder = self.path.parent if self.path is not None else "its folder"
             problem = "the database cannot be written (read-only)"
+            advice = f"Check that you may write {where} and {folder}."
         elif "locked" in text or "busy" in text:
             problem = "the database stayed busy with another ptclock"
+            advice = "Try again in a moment."
         elif "disk i/o" in text:
             problem = "the disk reported an input/output error"
+            advice = "Check the disk (an unplugged drive, a failing disk), then try again."
         else:
-            problem = str(error)
+            problem, advice = str(error), "Try again."
         return (
             f"{problem}: this change was not saved ({where}); everything saved before it is "
-            "kept. Try again."
+            f"kept. {advice}"
         )
+
+    def keep_wal_in_place(self) -> None:
+        """Rescue the commits when the -wal was deleted or replaced under the open connection.
+
+        Committed changes then live only in the -wal this connection still holds open: a
+        checkpoint copies them into the database now, and a new connection writes a -wal
+        that other processes see again. Called before each event and on the window's tick.
+        """
+        if self._wal_file is None or self.path is None:
+            return
+        if self._wal_identity() == self._wal_file:
+            return
+        self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.connection.close()
+        self.connection = opening.connect(self.path)
+        self._guard(self.connection)
+        self.connection.execute("PRAGMA schema_version").fetchone()  # makes the new -wal
+        self._wal_file = self._wal_identity()
+
+    def _wal_identity(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            info = self.path.with_name(self.path.name + "-wal").stat()
+        except OSError:
+            return None
+        return (info.st_dev, info.st_ino)
 
     def _identity(self) -> tuple[int, int] | None:
         if self.path is None:
@@ -367,10 +440,22 @@ class Store(BillingData):
     ) -> None:
         """Append one line to the audit trail (append-only: triggers refuse the rest)."""
         self._writing()
+        stamp = self._stamp or ClockStamp(None, None, None)
         self.connection.execute(
-            "INSERT INTO audit (at, zone, action, visit_id, code, before, after) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (to_text(at), zone, action, visit_id, code, _json(before), _json(after)),
+            "INSERT INTO audit (at, zone, action, visit_id, code, before, after, boot_id, "
+            "monotonic, since_boot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                to_text(at),
+                zone,
+                action,
+                visit_id,
+                code,
+                _json(before),
+                _json(after),
+                stamp.boot_id,
+                stamp.monotonic,
+                stamp.since_boot,
+            ),
         )
 
     def audit_trail(self, visit_id: int | None = None) -> list[AuditEntry]:
@@ -393,6 +478,13 @@ class Store(BillingData):
             )
             for row in rows
         ]
+
+    def last_stamp(self) -> tuple[datetime, ClockStamp] | None:
+        """The newest audit line's wall time and boot clocks (None before the first)."""
+        row = self.connection.execute(
+            "SELECT at, boot_id, monotonic, since_boot FROM audit ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return (from_text(row[0]), ClockStamp(row[1], row[2], row[3])) if row else None
 
     def last_event_at(self) -> datetime | None:
         """When the newest audit line was written: a wall clock earlier than this went back."""
@@ -437,24 +529,31 @@ def _column_value(value: Any) -> Any:
 def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
     """Open (or create) the database at ``path`` (default: the data folder's ptclock.sqlite3).
 
-    An existing file is checked before anything is written to it; a daily backup is made
-    through SQLite's backup API (never a file copy, which would miss the -wal file), then
-    pending migrations are applied.
+    A new database is created complete or not at all. An existing file is checked before
+    anything is written to it; a daily backup is made through SQLite's backup API (never a
+    file copy, which would miss the -wal file), then pending migrations are applied.
     """
     path = path or paths.database_file()
     backups = path.parent / "backups"
-    fresh = not path.exists()
     first_today = today is None or not backup.made_on(backups, today)
-    if fresh:
-        try:
-            opening.create_private_file(path)
-        except OSError as error:
-            raise StoreError(f"cannot create the database {path}: {error.strerror}") from error
-    else:
+    try:
+        paths.private_data_dir(path.parent)
+    except OSError as error:
+        raise StoreError(
+            f"cannot create the database {path}: its folder cannot be made ({error.strerror})"
+        ) from error
+    fresh = not path.exists()
+    if not fresh:
         # The full integrity scan grows with the history: it runs on the day's first open
         # (before the day's backup, so a damaged file never becomes a backup); later opens
-        # check the header, the owner and the schema version.
-        opening.check_existing(path, backups, integrity=first_today)
+        # check the header, the owner, the schema version and that a -wal belongs here.
+        try:
+            opening.check_existing(path, backups, integrity=first_today)
+        except opening.UnfinishedCreation:
+            path.unlink()  # empty: a first run killed before it wrote anything
+            fresh = True
+    if fresh:
+        opening.create_complete(path)
     try:
         connection = opening.connect(path)
     except sqlite3.Error as error:
@@ -464,7 +563,7 @@ def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
         if not fresh and today is not None:
             backup.daily_backup(connection, backups, today)
         migrate_if_needed(connection)
-    except sqlite3.Error as error:
+    except (sqlite3.Error, StoreError) as error:
         connection.close()
         raise StoreError(f"cannot prepare the database {path}: {error}") from error
     return store
@@ -472,7 +571,7 @@ def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
 
 def open_memory_store() -> Store:
     """A throw-away store in memory, for tests and previews."""
-    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection = sqlite3.connect(":memory:", isolation_level=None, factory=GuardedConnection)
     connection.execute("PRAGMA foreign_keys = ON")
     store = Store(connection, None)
     migrate_if_needed(connection)

@@ -15,6 +15,8 @@ from typing import IO
 from ptclock import paths
 from ptclock.store.errors import WindowAlreadyOpen
 
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
 
 class WindowLock:
     def __init__(self, path: Path) -> None:
@@ -24,7 +26,11 @@ class WindowLock:
     def acquire(self) -> None:
         """Take the lock or raise WindowAlreadyOpen."""
         paths.private_dir(self.path.parent)
-        file = self.path.open("a+b")
+        # Owner-only whatever the umask (at umask 000 a plain open made it 0666).
+        descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | NOFOLLOW, 0o600)
+        if os.name == "posix":
+            os.fchmod(descriptor, 0o600)
+        file = os.fdopen(descriptor, "r+b")
         try:
             _lock(file)
         except OSError:

@@ -97,13 +97,20 @@ class ClaimReview:
     kx: KxStatus | None
     pool: DayPool | None
     student_minutes: dict[str, int]
+    over_a_day: tuple[tuple[str, int], ...] = ()
+    """(code, minutes) of lines with more than 24 hours on one code."""
 
     def modifiers_of(self, code: str) -> tuple[str, ...]:
         return tuple(m.modifier for m in self.modifiers if m.code == code)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        found = [finding.message for finding in self.edits]
+        found = [
+            f"{code}: {minutes // 60} h {minutes % 60:02d} min on one code is more than 24 "
+            "hours: check the timer (left running?) and correct the time with a reason."
+            for code, minutes in self.over_a_day
+        ]
+        found += [finding.message for finding in self.edits]
         found += [
             f"{code}: {minutes} student minutes are not billable and are left out."
             for code, minutes in self.student_minutes.items()
@@ -214,7 +221,10 @@ def review(
     student = {
         line.code: line.student_seconds // 60 for line in tally.codes if line.student_seconds >= 60
     }
-    return ClaimReview(tuple(findings), tuple(modifiers), payments, total, kx, pool, student)
+    long_lines = tuple((line.code, line.minutes) for line in tally.billing.over_a_day)
+    return ClaimReview(
+        tuple(findings), tuple(modifiers), payments, total, kx, pool, student, long_lines
+    )
 
 
 BYPASS_MODIFIERS = {"59", "XE", "XS", "XP", "XU"}

@@ -7,9 +7,12 @@ readings exist only to notice when the wall clock jumps or the machine slept.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -31,6 +34,26 @@ class Clock(Protocol):
         """The local time zone: dates of service and clock times are local."""
         ...
 
+    def boot_id(self) -> str | None:
+        """Which boot of the machine this is (Linux); None where unknown. Monotonic and
+        since-boot readings of two processes compare only within one boot."""
+        ...
+
+
+@dataclass(frozen=True)
+class ClockStamp:
+    """The boot and the boot-time clocks at a moment, stored beside its wall time, so a
+    later process (the CLI, a pedal script) tells time that passed from a clock that was
+    set: within one boot, monotonic time is the machine's, not the process's."""
+
+    boot_id: str | None
+    monotonic: float | None
+    since_boot: float | None
+
+
+def stamp(clock: Clock) -> ClockStamp:
+    return ClockStamp(clock.boot_id(), clock.monotonic(), clock.since_boot())
+
 
 def zone_name(zone: tzinfo) -> str:
     """The IANA name (America/Chicago) stored next to timestamps; UTC offset as a fallback."""
@@ -48,11 +71,15 @@ def zone_from_name(name: str) -> tzinfo:
         return timezone.utc
 
 
+BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")
+
+
 class SystemClock:
     """The computer's clocks."""
 
     def __init__(self) -> None:
         self._zone = _local_zone()
+        self._boot_id: str | None = None
 
     def now(self) -> datetime:
         return datetime.now(timezone.utc)
@@ -68,6 +95,15 @@ class SystemClock:
     def zone(self) -> tzinfo:
         return self._zone
 
+    def boot_id(self) -> str | None:
+        if self._boot_id is None and sys.platform.startswith("linux"):
+            try:
+                with BOOT_ID_FILE.open(encoding="ascii") as file:
+                    self._boot_id = file.read(64).strip() or None
+            except OSError:
+                return None
+        return self._boot_id
+
 
 def _local_zone() -> tzinfo:
     try:
@@ -78,6 +114,9 @@ def _local_zone() -> tzinfo:
     except Exception:  # any failure falls back to the OS fixed offset
         fixed = datetime.now().astimezone().tzinfo
         return fixed if fixed is not None else timezone.utc
+
+
+_FAKE_MACHINES = itertools.count(1)
 
 
 class FakeClock:
@@ -95,6 +134,9 @@ class FakeClock:
         self._monotonic = 1000.0
         self._boot = 1000.0
         self._zone = ZoneInfo(zone)
+        self._boot_number = 1
+        self._machine = next(_FAKE_MACHINES)
+        """Each fake clock is its own machine: two of them never share a boot."""
 
     def now(self) -> datetime:
         return self._now
@@ -107,6 +149,17 @@ class FakeClock:
 
     def zone(self) -> tzinfo:
         return self._zone
+
+    def boot_id(self) -> str | None:
+        return f"fake-machine-{self._machine}-boot-{self._boot_number}"
+
+    def reboot(self, seconds: float = 0, *, minutes: float = 0) -> None:
+        """The machine restarted: wall time moves on, the boot clocks start again."""
+        step = seconds + 60 * minutes
+        self._now += timedelta(seconds=step)
+        self._monotonic = 5.0
+        self._boot = 5.0
+        self._boot_number += 1
 
     def advance(self, seconds: float = 0, *, minutes: float = 0) -> None:
         step = seconds + 60 * minutes

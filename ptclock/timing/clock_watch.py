@@ -54,6 +54,12 @@ class ClockWatch:
     def _read(self) -> tuple[datetime, float, float | None]:
         return self._clock.now(), self._clock.monotonic(), self._clock.since_boot()
 
+    def seed(self, wall: datetime, monotonic: float, since_boot: float | None) -> None:
+        """Look back from an earlier reading of the same boot (another process's last
+        event), so the next check covers the time since then: a clock set while no
+        ptclock was running is still told from time that passed."""
+        self._wall, self._mono, self._boot = wall, monotonic, since_boot
+
     def check(self) -> ClockJump | None:
         """A jump since the last check, or None; either way the new reading is remembered."""
         wall, mono, boot = self._read()

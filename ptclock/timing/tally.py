@@ -68,6 +68,12 @@ class VisitTally:
     def still_running_checks(self) -> tuple[str, ...]:
         return tuple(code.code for code in self.codes if code.still_running_check)
 
+    @property
+    def over_a_day(self) -> tuple[str, ...]:
+        """Codes with more than 24 hours on them: a timer left running or a mistyped
+        correction. Billed as recorded (never cut, never a crash) and pointed out."""
+        return tuple(line.code for line in self.billing.over_a_day)
+
     def code(self, code: str) -> CodeTime:
         for line in self.codes:
             if line.code == code:

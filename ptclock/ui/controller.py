@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
 from ptclock.settings import Settings
-from ptclock.store import StoreError
+from ptclock.store import StoreError, open_store
+from ptclock.store.restore import Restored
+from ptclock.store.restore import restore as restore_backup
 from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
@@ -292,6 +295,36 @@ class SessionController(QObject):
 
         return self._do(discard)
 
+    def restore(self, backup: Path) -> Restored | None:
+        """Put ``backup`` in place of the database this window has open, and show it.
+
+        The window's connection is closed first (a connection left open on the file that
+        moves aside would checkpoint into it and delete the new file's -wal by name), and
+        the database is opened again whether or not the backup was taken.
+        """
+        path = self.keeper.store.path
+        if path is None:
+            self.failed.emit("This window has no database file to restore into.")
+            return None
+        self.keeper.store.close()
+        done: Restored | None = None
+        try:
+            done = restore_backup(backup, path, self.local_now())
+        except StoreError as error:
+            self.failed.emit(str(error))
+        try:
+            self.keeper.store = open_store(path)
+        except StoreError as error:
+            self.failed.emit(str(error))
+            return None
+        self.keeper.forget_records()
+        self.visit_id = None
+        with suppress(TimekeeperError):
+            self.visit_id = self.keeper.visit().id
+        self._data_version = self.keeper.store.data_version()
+        self.changed.emit()
+        return done
+
     def apply_settings(self, settings: Settings) -> None:
         self.keeper.settings = settings
         self.changed.emit()
@@ -301,6 +334,7 @@ class SessionController(QObject):
     def refresh(self) -> None:
         """Called by the window's tick: clock check, other processes' writes, reminders."""
         try:
+            self.keeper.store.keep_wal_in_place()
             jump = self.keeper.check_clock()
         except (TimekeeperError, StoreError) as error:
             self.failed.emit(str(error))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QMainWindow,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptclock import paths
 from ptclock.billing import Code, Rule
 from ptclock.settings import SettingsError, save_settings
 from ptclock.timekeeper import OtherTimers
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         self.tray.quit_requested.connect(self.quit_from_tray)
         self.tray.show()
         self._quitting = False
+        self._ending = False
 
         self.reports = ReportActions(controller, self, save_to_disk)
         self._build_menus()
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
         self._action("Vie&w", "&Documentation", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._action("Vie&w", "T&oday", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         self._action("&Tools", "&Settings…", self.edit_settings, "Ctrl+,")
+        self._action("&Tools", "&Restore from backup…", self.restore_backup)
 
     def toggle_key(self, number: int) -> None:
         codes = list(self._tile_codes)
@@ -454,6 +458,35 @@ class MainWindow(QMainWindow):
                 return
         self.controller.apply_settings(dialog.result_settings)
 
+    def restore_backup(self) -> None:
+        """Tools → Restore from backup…: a backup in place of the database, the current
+        file kept aside (never deleted)."""
+        backup = self.ask_backup_file()
+        if backup is None or not self.ask_restore(backup):
+            return
+        self.save_documentation()
+        done = self.controller.restore(backup)
+        if done is not None:
+            kept = (
+                f"; the replaced file was kept as {done.kept_aside[0]}" if done.kept_aside else ""
+            )
+            self.show_notice(f"Restored {done.backup.name}{kept}.")
+
+    def ask_backup_file(self) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Restore from backup", str(paths.backups_dir()), "ptclock backups (*.sqlite3)"
+        )
+        return Path(chosen) if chosen else None
+
+    def ask_restore(self, backup: Path) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Restore from backup",
+            f"Put {backup.name} in place of the current database? Everything recorded after "
+            "that backup is no longer shown; the current database is kept aside, not deleted.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     # -- compact mode and tray ---------------------------------------------------------------
 
     def enter_compact(self) -> None:
@@ -511,8 +544,16 @@ class MainWindow(QMainWindow):
         """ "keep", "stop" or "cancel": what to do with running timers when closing."""
         return questions.on_close(self, self.tray.available())
 
+    def end_session(self) -> None:
+        """The system is ending ptclock (SIGTERM at logout or shutdown): close without a
+        question nobody is there to answer. Running timers keep running from their stored
+        start, as after any restart."""
+        self._ending = True
+        self._quitting = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.anything_running():
+        if self.controller.anything_running() and not self._ending:
             choice = self.ask_on_close()
             if choice == "cancel":
                 event.ignore()

@@ -118,7 +118,7 @@ def test_negative_minutes_and_moves(capsys: pytest.CaptureFixture[str]) -> None:
         (["timer", "add", "97110", "abc", "--reason", "x"], "'abc': minutes must be a whole"),
         (["timer", "add", "97110", "5", "--reason", " "], "needs a reason"),
         (["timer", "start", "97110", "--visit", "42"], "there is no visit 42"),
-        (["visit", "show", "abc"], "invalid int value: 'abc'"),
+        (["visit", "show", "abc"], "argument ID: 'abc' is not a visit id"),
         (["visit", "new", "--patient", ""], "patient name is empty"),
         (["visit", "new", "--patient", "Ada", "--payer", "cash"], "invalid choice: 'cash'"),
         (["timer", "stop", "97140"], "97140 is not running"),

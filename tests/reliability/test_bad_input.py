@@ -3,19 +3,21 @@ corrupts the store."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ptclock import paths
 from ptclock.billing import CatalogError, load_catalog
 from ptclock.billing.catalog import parse_catalog
 from ptclock.billing.edits import EditFileError, parse_cms_ptp, parse_pairs_csv
 from ptclock.billing.money import FeeFileError, parse_fees
 from ptclock.cli import main
 from ptclock.timekeeper import TimekeeperError
-from tests.helpers import keeper
+from tests.helpers import keeper, ok
 
 CATALOG = load_catalog()
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -101,3 +103,86 @@ def test_names_and_notes_through_to_the_pdf(
     export_visit(tk, visit, target)
     assert "Total units 1" in pdf_text(target)
     assert tk.store.integrity() == ["ok"]
+
+
+# -- the command line, fuzzed with arbitrary bytes (issue 12, item 11) ---------------------
+
+ARGV_EXAMPLES = int(os.environ.get("PTCLOCK_ARGV_FUZZ", "300"))
+"""Examples per run; PTCLOCK_ARGV_FUZZ=2000 for a longer search (it takes ~10 ms each)."""
+
+# What a POSIX command line can carry: any bytes but NUL, decoded as Python decodes argv.
+raw_arguments = st.binary(max_size=14).filter(lambda b: b"\x00" not in b).map(os.fsdecode)
+arguments = st.one_of(
+    raw_arguments,
+    st.text(alphabet=st.characters(blacklist_characters="\x00"), max_size=14),
+    st.sampled_from(["97110", "97140", "1", "0", "-5", str(2**63), "--json", "--visit", "="]),
+)
+# Real commands with fuzzed values in their slots, so the bytes reach the code behind the
+# parser. Commands that write files where they are told (backup, report) or open the
+# window (no command) are left out: the fuzz must not scatter files or wait for a click.
+TEMPLATES = [
+    ["units", 0, 1],
+    ["units", "--rule", 0, "97110=" + "{0}"],
+    ["codes", 0, 1],
+    ["visit", "new", "--patient", 0, "--mrn", 1],
+    ["visit", "new", "--patient", 0, "--payer", 1],
+    ["visit", "show", 0, "--json"],
+    ["visit", "list", "--date", 0],
+    ["visit", "note", 0, "--visit", 1],
+    ["visit", "end", 0],
+    ["visit", "modifier", "97110", 0, "--add", "--reason", 1],
+    ["timer", "start", 0, "--visit", 1],
+    ["timer", "stop", 0],
+    ["timer", "add", "97110", 0, "--reason", 1],
+    ["timer", "move", 0, "97140", 1, "--reason", "x"],
+    ["timer", "note", "97110", "--body-part", 0, "--goal", 1],
+    ["edits", "check", 0, 1, "--date", 2],
+    ["edits", "import", 0],
+    ["fees", "import", 0],
+    ["visit", 0, 1, 2],
+    ["timer", 0, 1, 2],
+]
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    template = draw(st.sampled_from(TEMPLATES))
+    values = [draw(arguments) for _ in range(3)]
+    argv = []
+    for part in template:
+        if isinstance(part, int):
+            argv.append(values[part])
+        else:
+            argv.append(part.replace("{0}", values[0]))
+    return argv
+
+
+@settings(
+    max_examples=ARGV_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(command_lines())
+def test_arbitrary_bytes_on_the_command_line(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: list[str],
+) -> None:
+    """Through the real ``main()``: exit 0, or 2 with one line on stderr and nothing on
+    stdout; never a traceback, never exit 1 (the disk is fine), never a hang."""
+    monkeypatch.chdir(tmp_path)  # a relative FILE names nothing outside the test
+    if not paths.database_file().exists():
+        ok(capsys, "visit", "new", "--patient", "Ada")  # so ids and codes meet a real visit
+    try:
+        status = main(argv)
+    except SystemExit as done:  # --help (or an abbreviation of it) prints help and exits 0
+        assert done.code == 0 and any(a.startswith(("-h", "--h")) for a in argv), argv
+        capsys.readouterr()
+        return
+    out, err = capsys.readouterr()
+    assert status in (0, 2), (argv, err)
+    if status == 2:
+        assert out == "" and err.count("\n") == 1 and err.startswith("ptclock"), (argv, err)
+    else:
+        assert err == "", (argv, err)

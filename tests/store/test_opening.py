@@ -31,10 +31,14 @@ def test_garbage_file(tmp_path: Path) -> None:
     refused(path, "not an SQLite file")
 
 
-def test_empty_file(tmp_path: Path) -> None:
+def test_an_empty_file_left_by_a_killed_first_run_is_made_anew(tmp_path: Path) -> None:
+    # An empty file holds nothing: it is what a first run killed before its first write
+    # left behind (issue 12, item 2). Refusing it forever helped no one.
     path = tmp_path / "ptclock.sqlite3"
     path.write_bytes(b"")
-    refused(path, "is empty")
+    tk = keeper(store=open_store(path))
+    assert tk.new_visit("Ada") == 1
+    assert tk.store.integrity() == ["ok"]
 
 
 def test_newer_schema(tmp_path: Path) -> None:

@@ -1,0 +1,94 @@
+"""Putting a backup back: verified first, the current file kept aside, never deleted.
+
+``ptclock restore BACKUP`` and the window's Tools → Restore from backup… both come here.
+The backup is checked like any store (header, owner mark, schema, full integrity scan);
+the current database moves aside together with its -wal and -shm (a -wal replayed into
+the restored copy would corrupt it), under a name that says when; then a copy of the
+backup, made through SQLite's backup API into a new owner-only file, is renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ptclock.store import opening
+from ptclock.store.errors import StoreError, UnusableDatabase
+
+SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Restored:
+    database: Path
+    backup: Path
+    kept_aside: tuple[Path, ...]
+    """The files that were in place before (the database and its -wal/-shm), renamed."""
+    last_event: str | None
+    """The UTC time of the backup's last audit line: what the restored data reaches."""
+
+
+def restore(backup: Path, database: Path, now: datetime) -> Restored:
+    """Verify ``backup`` and install a copy of it as ``database``; raise StoreError with
+    one sentence (nothing changed) when the backup is not a usable ptclock store."""
+    backup = backup.expanduser()
+    if not backup.is_file():
+        raise StoreError(f"{backup} is not a backup file (no such file)")
+    if backup.resolve() == database.resolve():
+        raise StoreError(f"{backup} is the database itself, not a backup")
+    try:
+        opening.check_existing(backup, backup.parent, integrity=True)
+    except opening.UnfinishedCreation as error:
+        raise StoreError(f"{backup} is empty: not a usable backup") from error
+    except UnusableDatabase as error:
+        raise StoreError(f"{backup} {error.problem}: not restored; nothing was changed") from error
+    folder = database.parent
+    temporary = folder / f".{database.name}.{secrets.token_hex(6)}.restoring"
+    kept: list[tuple[Path, Path]] = []
+    try:
+        descriptor = os.open(
+            temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | opening.NOFOLLOW, 0o600
+        )
+        os.close(descriptor)
+        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(temporary)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = WAL")
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        opening.fsync_file(temporary)
+        stamp = now.strftime("%Y%m%d-%H%M%S")
+        for suffix in SIDE_FILES:
+            current = database.with_name(database.name + suffix)
+            if current.exists():
+                aside = folder / f"{database.name}.replaced-{stamp}{suffix}"
+                current.rename(aside)
+                kept.append((current, aside))
+        temporary.rename(database)
+        opening.fsync_folder(folder)
+    except (OSError, sqlite3.Error) as error:
+        with suppress(OSError):
+            temporary.unlink()
+        for current, aside in reversed(kept):  # put back what was moved
+            with suppress(OSError):
+                aside.rename(current)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise StoreError(
+            f"the backup was not restored ({reason}); the files in {folder} are as they were"
+        ) from error
+    finally:
+        for suffix in ("-wal", "-shm", "-journal"):
+            with suppress(OSError):
+                temporary.with_name(temporary.name + suffix).unlink()
+    return Restored(
+        database, backup, tuple(aside for _, aside in kept), opening.last_event_text(database)
+    )
