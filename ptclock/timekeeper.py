@@ -43,6 +43,7 @@ from ptclock.timing.switching import segments_to_stop
 from ptclock.timing.tally import VisitTally, code_seconds, tally
 
 MAX_NAME = 300
+MAX_MRN = 64
 MAX_TEXT = 4000
 MAX_CORRECTION_MINUTES = 24 * 60
 
@@ -142,9 +143,8 @@ class Timekeeper:
         """A new visit. Timers running for other patients are stopped in the same event, or
         kept running (they stop, with a word, when this visit starts one of the same
         therapist's timers: one minute is billed for one patient); the choice is audited."""
-        name = clean_text(patient, "the patient name", MAX_NAME)
-        if not name:
-            raise TimekeeperError("the patient name is empty")
+        name = patient_name(patient)
+        mrn = clean_text(mrn, "MRN", MAX_MRN)
         with self._event() as (now, zone):
             running = self.store.running_segments()
             if other_timers is OtherTimers.STOP:
@@ -153,7 +153,7 @@ class Timekeeper:
             found = self.store.find_patient(name)
             if found is None:
                 payer = payer or Payer.OTHER
-                patient_id = self.store.add_patient(name, payer, clean_text(mrn, "MRN", 64))
+                patient_id = self.store.add_patient(name, payer, mrn)
             else:
                 patient_id = found.id
                 if payer is not None and payer is not found.payer:
@@ -678,6 +678,14 @@ class Timekeeper:
         if not why:
             raise TimekeeperError("a correction needs a reason")
         return why
+
+
+def patient_name(text: str) -> str:
+    """A patient's name as stored: cleaned, never empty (one rule for every door)."""
+    name = clean_text(text, "the patient name", MAX_NAME)
+    if not name:
+        raise TimekeeperError("the patient name is empty")
+    return name
 
 
 def check_correction(

@@ -29,6 +29,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not paths.database_file().exists():
+        raise StoreError(f"there is no database in {paths.data_dir()} yet: nothing to back up")
     keeper = context.timekeeper()
     stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
     target = args.out or paths.backups_dir() / f"manual-{stamp}.sqlite3"

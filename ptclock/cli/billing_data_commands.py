@@ -47,7 +47,7 @@ def edits_import(args: argparse.Namespace) -> int:
             pass
     except EditFileError as error:
         raise UserError(str(error)) from None
-    result = context.timekeeper().import_edits(args.file, args.payer.strip())
+    result = context.timekeeper(create=True).import_edits(args.file, args.payer.strip())
     print(result.summary)
     return 0
 
@@ -101,6 +101,6 @@ def fees_import(args: argparse.Namespace) -> int:
         fees_file_text(args.file)  # checked as edits_import's file is, before the store
     except FeeFileError as error:
         raise UserError(str(error)) from None
-    count = context.timekeeper().import_fees(args.file)
+    count = context.timekeeper(create=True).import_fees(args.file)
     print(f"{count} fees imported")
     return 0

@@ -8,7 +8,7 @@ from ptclock import paths
 from ptclock.billing import Catalog, CatalogError, load_catalog
 from ptclock.cli.parser import UserError
 from ptclock.settings import Settings, SettingsError, load_settings
-from ptclock.store import Store, open_store
+from ptclock.store import Store, open_memory_store, open_store
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import Clock, SystemClock
 
@@ -29,8 +29,15 @@ def settings() -> Settings:
         raise UserError(f"settings: {error}") from None
 
 
-def timekeeper(clock: Clock | None = None) -> Timekeeper:
-    """A timekeeper on the data folder's database (opened, checked, backed up daily)."""
+def timekeeper(clock: Clock | None = None, create: bool = False) -> Timekeeper:
+    """A timekeeper on the data folder's database (opened, checked, backed up daily).
+
+    Only commands that record something (``create``) make the database on a new data
+    folder; the others see an empty store in memory, so a command that fails, or only
+    reads, leaves a new folder as it was.
+    """
     clock = clock or SystemClock()
+    if not create and not paths.database_file().exists():
+        return Timekeeper(open_memory_store(), clock, catalog(), settings())
     store: Store = open_store(today=clock.now().astimezone(clock.zone()).date())
     return Timekeeper(store, clock, catalog(), settings())

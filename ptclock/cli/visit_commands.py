@@ -11,6 +11,7 @@ from ptclock.billing import Rule
 from ptclock.cli import context
 from ptclock.cli.parser import UserError, record_id, whole_number
 from ptclock.cli.visit_view import visit_json, visit_text
+from ptclock.timekeeper import MAX_MRN, clean_text, patient_name
 from ptclock.timing.records import Payer, Performer
 
 
@@ -115,7 +116,10 @@ def _date(text: str) -> date:
 
 
 def visit_new(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
+    # The name and MRN are checked before the database is made on a new data folder.
+    patient_name(args.patient)
+    clean_text(args.mrn, "MRN", MAX_MRN)
+    keeper = context.timekeeper(create=True)
     visit_id = keeper.new_visit(
         args.patient,
         Payer(args.payer) if args.payer else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
@@ -67,20 +68,29 @@ def restore(backup: Path, database: Path, now: datetime) -> Restored:
             source.close()
         opening.fsync_file(temporary)
         stamp = now.strftime("%Y%m%d-%H%M%S")
+        # Kept aside as second names first (the files stay in place meanwhile), then the
+        # copy replaces the database in one rename, then the old -wal/-shm go. Killed at any
+        # step, the folder holds the old store whole, or the new one next to a -wal that is
+        # refused as not its own (run the restore again), and always the kept copies.
         for suffix in SIDE_FILES:
             current = database.with_name(database.name + suffix)
             if current.exists():
                 aside = folder / f"{database.name}.replaced-{stamp}{suffix}"
-                current.rename(aside)
+                _second_name(current, aside)
                 kept.append((current, aside))
-        temporary.rename(database)
+        opening.fsync_folder(folder)
+        os.replace(temporary, database)
+        for suffix in SIDE_FILES[1:]:
+            with suppress(FileNotFoundError):
+                database.with_name(database.name + suffix).unlink()
         opening.fsync_folder(folder)
     except (OSError, sqlite3.Error) as error:
         with suppress(OSError):
             temporary.unlink()
-        for current, aside in reversed(kept):  # put back what was moved
-            with suppress(OSError):
-                aside.rename(current)
+        if not database.exists():
+            for current, aside in kept:
+                with suppress(OSError):
+                    _second_name(aside, current)
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise StoreError(
             f"the backup was not restored ({reason}); the files in {folder} are as they were"
@@ -92,3 +102,11 @@ def restore(backup: Path, database: Path, now: datetime) -> Restored:
     return Restored(
         database, backup, tuple(aside for _, aside in kept), opening.last_event_text(database)
     )
+
+
+def _second_name(existing: Path, name: Path) -> None:
+    """``name`` for the same file (a hard link), or a copy where links are not possible."""
+    try:
+        os.link(existing, name)
+    except OSError:
+        shutil.copy2(existing, name)

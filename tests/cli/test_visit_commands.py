@@ -180,3 +180,23 @@ def test_installed_command_runs_as_a_process(tmp_path: Path) -> None:
         text=True,
     )
     assert json.loads(done.stdout)["lines"][0]["running"] is True
+
+
+def test_bad_input_on_a_new_data_folder_creates_nothing(
+    capsys: pytest.CaptureFixture[str], user_folders: Path
+) -> None:
+    data = user_folders / "data"
+    for argv in (
+        ("timer", "start", "9999x"),
+        ("timer", "start", "97110"),
+        ("visit", "show"),
+        ("visit", "list"),
+        ("visit", "new", "--patient", "   "),
+        ("visit", "new", "--patient", "Ada\u202e"),
+        ("backup",),
+    ):
+        status, out, _err = run(capsys, *argv)
+        assert status != 0 or argv == ("visit", "list"), argv
+        assert not (data / "ptclock.sqlite3").exists(), argv
+    ok(capsys, "visit", "new", "--patient", "Ada")
+    assert (data / "ptclock.sqlite3").exists()

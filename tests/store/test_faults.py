@@ -313,3 +313,64 @@ def test_the_window_lock_and_data_folder_are_owner_only_at_umask_000(tmp_path: P
     finally:
         os.umask(old)
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+RESTORE_KILL_POINTS = {
+    "before the copy takes the database's place": ("os.replace", 1),
+    "after it, before the old -wal is gone": ("pathlib.Path.unlink", 1),
+}
+
+RESTORE_CHILD = """
+import importlib, os, signal, sys
+sys.path.insert(0, {root!r})
+module_name, _, name = {target!r}.rpartition(".")
+if module_name == "pathlib.Path":
+    import pathlib
+    module = pathlib.Path
+else:
+    module = importlib.import_module(module_name)
+real, calls = getattr(module, name), []
+def die_on_call(*args, **kwargs):
+    calls.append(1)
+    if len(calls) == {call}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(*args, **kwargs)
+setattr(module, name, die_on_call)
+from datetime import datetime
+from pathlib import Path
+from ptclock.store.restore import restore
+restore(Path({backup!r}), Path({path!r}), datetime(2026, 11, 27, 12))
+"""
+
+
+@pytest.mark.parametrize("point", RESTORE_KILL_POINTS)
+def test_a_restore_killed_at_any_point_loses_nothing(tmp_path: Path, point: str) -> None:
+    path = tmp_path / "data" / "ptclock.sqlite3"
+    fill(path, 2)
+    backup = backup_of(path, tmp_path / "two.sqlite3")
+    tk = keeper(path=path)
+    tk.new_visit("After the backup")  # in the -wal, as in a crashed session
+    wal = path.with_name("ptclock.sqlite3-wal").read_bytes()
+    tk.store.connection.close()
+    path.with_name("ptclock.sqlite3-wal").write_bytes(wal)
+    target, call = RESTORE_KILL_POINTS[point]
+    code = RESTORE_CHILD.format(
+        root=str(ROOT), target=target, call=call, backup=str(backup), path=str(path)
+    )
+    died = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    assert died.returncode == -9, died.stderr
+    assert path.exists()  # never a folder without its database
+    kept = [
+        p
+        for p in path.parent.iterdir()
+        if ".replaced-" in p.name and not p.name.endswith(("-wal", "-shm"))
+    ]
+    assert len(kept) == 1  # the replaced store, with its -wal beside it
+    assert {p.name for p in path.parent.iterdir()} >= {kept[0].name + "-wal"}
+    try:
+        before = visits(path)  # either the old store whole, or refused as not its own -wal
+    except UnusableDatabase:
+        before = None
+    assert before in (3, None)
+    restore(backup, path, datetime(2026, 11, 27, 13))  # the same command, again
+    assert visits(path) == 2
