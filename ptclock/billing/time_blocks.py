@@ -1,21 +1,24 @@
 """Whether two codes were performed in distinct time blocks: the evidence a 59/XU needs.
 
-An NCCI edit with modifier indicator 1 may be bypassed only when the two services were
-separate (BILLING_RULES.md, "Edits and modifiers": "97140 with 97530 … need 59 in separate
-15-minute blocks"). ptclock knows each code's clock times, so it checks what an EMR cannot:
-no overlap, no interleaving (A, B, A), and each block long enough to stand as its own unit
-(8 minutes, the first unit's threshold).
+CMS, "Proper Use of Modifier 59" (MLN1783722, March 2020 revision), Example 9, 97140 with
+97530: "Modifier 59 may be reported if the two procedures are performed in distinctly
+different 15 minute time blocks … Alternatively, the therapy time blocks may be split. For
+example, manual therapy might be performed for 10 minutes, followed by 15 minutes of
+therapeutic activities, followed by another 5 minutes of manual therapy. CPT code 97530
+should not be reported and modifier 59 should not be used if the two procedures are
+performed during the same time block." So split (interleaved) blocks support the modifier
+and no source sets a minimum length per block; time blocks that overlap do not, and
+neither does time that exists only as a correction (no clock time to show). ptclock knows
+each code's clock times, so it checks what an EMR cannot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from enum import Enum
 from itertools import pairwise
-
-from ptclock.billing.unit_table import FIRST_UNIT_AT
 
 Interval = tuple[datetime, datetime]
 
@@ -23,9 +26,9 @@ Interval = tuple[datetime, datetime]
 class BlockKind(str, Enum):
     DISTINCT = "distinct"
     TOUCHING = "touching"
+    SPLIT = "split"
+    """One code's time in two blocks around the other's (CMS Example 9): distinct."""
     OVERLAPPING = "overlapping"
-    INTERLEAVED = "interleaved"
-    TOO_SHORT = "too short"
     NOT_TIMED = "no timer blocks"
 
 
@@ -36,7 +39,7 @@ class BlockCheck:
 
     @property
     def supportable(self) -> bool:
-        return self.kind in (BlockKind.DISTINCT, BlockKind.TOUCHING)
+        return self.kind in (BlockKind.DISTINCT, BlockKind.TOUCHING, BlockKind.SPLIT)
 
 
 def merge(intervals: Sequence[Interval]) -> list[Interval]:
@@ -50,11 +53,17 @@ def merge(intervals: Sequence[Interval]) -> list[Interval]:
     return blocks
 
 
+def clock_span(start: datetime, end: datetime, zone: tzinfo) -> str:
+    """10:02–10:17 in local time; across a daylight-saving change both ends carry their
+    zone (01:50 EDT–01:10 EST), so a block never reads as ending before it began."""
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    if a.utcoffset() == b.utcoffset():
+        return f"{a:%H:%M}–{b:%H:%M}"
+    return f"{a:%H:%M} {a.tzname() or ''}–{b:%H:%M} {b.tzname() or ''}".replace(" –", "–")
+
+
 def _text(blocks: list[Interval], zone: tzinfo) -> str:
-    return ", ".join(
-        f"{a.astimezone(zone).strftime('%H:%M')}–{b.astimezone(zone).strftime('%H:%M')}"
-        for a, b in blocks
-    )
+    return ", ".join(clock_span(a, b, zone) for a, b in blocks)
 
 
 def check_blocks(
@@ -77,16 +86,8 @@ def check_blocks(
     if any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b):
         return BlockCheck(BlockKind.OVERLAPPING, f"not supportable: overlapping ({both})")
     order = [code for _, code in sorted([(s, first) for s, _ in a] + [(s, second) for s, _ in b])]
-    switches = sum(1 for x, y in pairwise(order) if x != y)
-    if switches > 1:
-        return BlockCheck(BlockKind.INTERLEAVED, f"not supportable: interleaved ({both})")
-    shortest = min(a + b, key=lambda block: block[1] - block[0])
-    if shortest[1] - shortest[0] < timedelta(minutes=FIRST_UNIT_AT):
-        return BlockCheck(
-            BlockKind.TOO_SHORT,
-            f"not supportable: the block {_text([shortest], zone)} is under {FIRST_UNIT_AT} "
-            f"minutes ({both})",
-        )
+    if sum(1 for x, y in pairwise(order) if x != y) > 1:
+        return BlockCheck(BlockKind.SPLIT, f"59/XU supportable (split blocks): {both}")
     touching = any(e1 == s2 for _, e1 in a for s2, _ in b) or any(
         e2 == s1 for _, e2 in b for s1, _ in a
     )

@@ -79,7 +79,7 @@ def restore(backup: Path, database: Path, now: datetime) -> Restored:
                 _second_name(current, aside)
                 kept.append((current, aside))
         opening.fsync_folder(folder)
-        os.replace(temporary, database)
+        temporary.replace(database)
         for suffix in SIDE_FILES[1:]:
             with suppress(FileNotFoundError):
                 database.with_name(database.name + suffix).unlink()

@@ -8,7 +8,6 @@ the billing modules it calls; the sentences here are what the therapist reads.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from ptclock.billing import Billing, Catalog, Rule, bill
@@ -122,10 +121,6 @@ class ClaimReview:
         return tuple(found)
 
 
-def intervals(tally: VisitTally, code: str) -> list[tuple[datetime, datetime]]:
-    return [(block.started_at, block.ended_at or tally.now) for block in tally.code(code).blocks]
-
-
 def review(
     tally: VisitTally,
     catalog: Catalog,
@@ -147,9 +142,9 @@ def review(
         blocks = (
             check_blocks(
                 edit.column1,
-                intervals(tally, edit.column1),
+                tally.evidence_intervals(edit.column1),
                 edit.column2,
-                intervals(tally, edit.column2),
+                tally.evidence_intervals(edit.column2),
                 zone,
             )
             if edit.modifier == 1

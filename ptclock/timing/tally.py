@@ -74,6 +74,27 @@ class VisitTally:
         correction. Billed as recorded (never cut, never a crash) and pointed out."""
         return tuple(line.code for line in self.billing.over_a_day)
 
+    def evidence_intervals(self, code: str) -> list[tuple[datetime, datetime]]:
+        """``code``'s clock-time blocks in the order they really happened, for the 59/XU
+        check. One-on-one, a visit's timers never run at once; a block that starts before
+        the one recorded before it ended can only follow a wall clock set back, so it and
+        every later block are moved to follow on (the time that passed is kept): a clock
+        correction does not turn distinct blocks into "overlapping" after the fact."""
+        if self.record.visit.concurrent:
+            return [(b.started_at, b.ended_at or self.now) for b in self.code(code).blocks]
+        shift, last_end = timedelta(0), None
+        moved: list[tuple[datetime, datetime]] = []
+        for segment in sorted(self.record.segments, key=lambda s: s.id):
+            start = segment.started_at + shift
+            if last_end is not None and start < last_end:
+                shift += last_end - start
+                start = last_end
+            end = max(start, (segment.ended_at or self.now) + shift)
+            last_end = end if last_end is None else max(last_end, end)
+            if segment.code == code:
+                moved.append((start, end))
+        return moved
+
     def code(self, code: str) -> CodeTime:
         for line in self.codes:
             if line.code == code:

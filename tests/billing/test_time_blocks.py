@@ -1,4 +1,4 @@
-"""Distinct time blocks, the evidence for 59/XU: distinct, touching, overlapping, interleaved."""
+"""Distinct time blocks, the evidence for 59/XU: distinct, touching, split, overlapping."""
 
 from __future__ import annotations
 
@@ -36,15 +36,29 @@ def test_overlapping_blocks() -> None:
     assert check.message.startswith("not supportable: overlapping")
 
 
-def test_interleaved_blocks() -> None:
-    check = check_blocks("97530", [block(0, 9), block(18, 30)], "97140", [block(9, 18)], ZONE)
-    assert check.kind is BlockKind.INTERLEAVED and not check.supportable
-    assert check.message == "not supportable: interleaved (10:00–10:09, 10:18–10:30 vs 10:09–10:18)"
+def test_split_blocks_are_distinct_as_in_cms_example_9() -> None:
+    # CMS "Proper Use of Modifier 59", Example 9: manual therapy 10 minutes, therapeutic
+    # activities 15 minutes, manual therapy another 5 minutes: 59 may be reported.
+    check = check_blocks("97140", [block(0, 10), block(25, 30)], "97530", [block(10, 25)], ZONE)
+    assert check.kind is BlockKind.SPLIT and check.supportable
+    assert check.message == (
+        "59/XU supportable (split blocks): 10:00–10:10, 10:25–10:30 vs 10:10–10:25"
+    )
 
 
-def test_a_block_too_short_to_be_a_unit() -> None:
+def test_no_minimum_length_per_block() -> None:
+    # No source sets one (Example 9's last block is 5 minutes).
     check = check_blocks("97530", [block(0, 15)], "97140", [block(20, 26)], ZONE)
-    assert check.kind is BlockKind.TOO_SHORT and "10:20–10:26 is under 8 minutes" in check.message
+    assert check.kind is BlockKind.DISTINCT and check.supportable
+
+
+def test_a_block_across_the_fall_back_hour_never_ends_before_it_begins() -> None:
+    # 2026-11-01: New York falls back from 02:00 EDT to 01:00 EST.
+    start = datetime(2026, 11, 1, 5, 50, tzinfo=timezone.utc)  # 01:50 EDT
+    end = datetime(2026, 11, 1, 6, 10, tzinfo=timezone.utc)  # 01:10 EST
+    later = datetime(2026, 11, 1, 6, 30, tzinfo=timezone.utc)  # 01:30 EST
+    check = check_blocks("97530", [(start, end)], "97140", [(end, later)], ZONE)
+    assert check.message == "59/XU supportable: 01:50 EDT–01:10 EST vs 01:10–01:30"
 
 
 def test_split_segments_of_one_code_count_as_one_block() -> None:

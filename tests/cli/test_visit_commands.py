@@ -195,7 +195,7 @@ def test_bad_input_on_a_new_data_folder_creates_nothing(
         ("visit", "new", "--patient", "Ada\u202e"),
         ("backup",),
     ):
-        status, out, _err = run(capsys, *argv)
+        status, _out, _err = run(capsys, *argv)
         assert status != 0 or argv == ("visit", "list"), argv
         assert not (data / "ptclock.sqlite3").exists(), argv
     ok(capsys, "visit", "new", "--patient", "Ada")

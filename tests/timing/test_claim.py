@@ -41,20 +41,37 @@ def test_distinct_blocks_suggest_xu_on_the_column_two_code(tmp_path: Path) -> No
     assert claim.modifiers_of("97530") == ("GP",)
 
 
-def test_interleaved_codes_get_no_59_and_the_column_two_line_is_unpaid(tmp_path: Path) -> None:
+def test_split_blocks_support_xu_as_in_cms_example_9(tmp_path: Path) -> None:
+    # CMS "Proper Use of Modifier 59", Example 9: the time blocks may be split.
     clock = FakeClock(MORNING)
     tk = keeper(clock)
     visit = tk.new_visit("Ada", Payer.MEDICARE)
-    tk.import_fees(fees_file(tmp_path, "97530,31.20\n97140,27.50\n"))
     for code in ("97530", "97140", "97530", "97140"):
         tk.start(code)
         clock.advance(minutes=9)
     tk.stop()
+    (finding,) = tk.review(visit).edits
+    assert "59/XU supportable (split blocks)" in finding.message
+    assert "XU" in tk.review(visit).modifiers_of(finding.edit.column2)
+
+
+def test_overlapping_codes_get_no_59_and_the_column_two_line_is_unpaid(tmp_path: Path) -> None:
+    clock = FakeClock(MORNING)
+    tk = keeper(clock)
+    visit = tk.new_visit("Ada", Payer.MEDICARE, concurrent=True)
+    tk.import_fees(fees_file(tmp_path, "97530,31.20\n97140,27.50\n"))
+    tk.start("97530")
+    tk.start("97140")  # both run at once: the same time block
+    clock.advance(minutes=25)
+    tk.stop()
     claim = tk.review(visit)
-    assert "not supportable: interleaved" in claim.edits[0].message
-    assert "XU" not in claim.modifiers_of("97140")
-    assert claim.payments["97140"] == Decimal("0.00")  # edited out without a modifier
-    assert claim.payments["97530"] == Decimal("31.20") * tk.tally(visit).code("97530").units
+    (finding,) = claim.edits
+    assert "not supportable: overlapping" in finding.message
+    column1, column2 = finding.edit.column1, finding.edit.column2
+    assert "XU" not in claim.modifiers_of(column2)
+    assert claim.payments[column2] == Decimal("0.00")  # edited out without a modifier
+    fee = {"97530": Decimal("31.20"), "97140": Decimal("27.50")}[column1]
+    assert claim.payments[column1] == fee * tk.tally(visit).code(column1).units
 
 
 def test_override_adds_a_modifier_with_a_reason(tmp_path: Path) -> None:

@@ -93,3 +93,22 @@ def test_each_event_keeps_the_boot_clocks(tmp_path: Path) -> None:
     assert at == MORNING
     assert stamp.boot_id == clock.boot_id()
     assert (stamp.monotonic, stamp.since_boot) == (clock.monotonic(), clock.since_boot())
+
+
+def test_a_clock_set_back_does_not_change_the_59_evidence(tmp_path: Path) -> None:
+    # Issue 12, item 9: 97140 then 97530 in distinct blocks; the clock is set back
+    # ten minutes during 97530. The split at the jump used to read as "overlapping".
+    clock = FakeClock(MORNING)
+    tk = keeper(clock)
+    visit = tk.new_visit("Ada")
+    tk.start("97140")
+    clock.advance(minutes=15)
+    tk.start("97530")
+    clock.advance(minutes=5)
+    clock.jump_wall(minutes=-10)
+    tk.check_clock()
+    clock.advance(minutes=10)
+    tk.stop()
+    (finding,) = tk.review(visit).edits
+    assert finding.blocks is not None and finding.blocks.supportable, finding.message
+    assert seconds(tk, "97530", visit) == 15 * 60

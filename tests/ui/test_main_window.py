@@ -363,12 +363,13 @@ def test_checks_and_modifiers_during_the_visit(
     from ptclock.ui.modifier_dialog import ModifierDialog
 
     start_visit(window, qtbot)
-    for code in ("97530", "97140", "97530"):
-        click(qtbot, window, code)
-        clock.advance(minutes=9)
+    click(qtbot, window, "97530")
+    clock.advance(minutes=20)
     window.tick()
+    # 97140's time only from a correction: no clock time to show as a distinct block.
+    window.controller.add_minutes("97140", 15, "forgot to start the timer")
     checks = window.totals.checks_label.text()
-    assert "97530 + 97140: only 97530 is paid; 59/XU not supportable: interleaved" in checks
+    assert "59/XU not supportable: 97140 has no timer blocks" in checks
     assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP"
 
     def fill() -> None:
