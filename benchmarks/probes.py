@@ -59,7 +59,7 @@ def idle(kind: str, seconds: float) -> None:
         from ptclock.ui.controller import SessionController
         from ptclock.ui.main_window import MainWindow
 
-        keeper = context.timekeeper()
+        keeper = context.timekeeper(create=True)
         if kind == "running":
             keeper.new_visit("Benchmark patient")
             keeper.start("97110")
@@ -107,7 +107,7 @@ def window_memory() -> None:
 
     app = QApplication(sys.argv[:1])
     started = time.perf_counter()
-    keeper = context.timekeeper()
+    keeper = context.timekeeper(create=True)
     window = MainWindow(SessionController(keeper), save_to_disk=False)
     window.ask_on_close = lambda: "keep"
     window.show()

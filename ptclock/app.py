@@ -153,7 +153,7 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         print(f"ptclock: {error}", file=sys.stderr)
         return 0
     try:
-        keeper = context.timekeeper()
+        keeper = context.timekeeper(create=True)
     except (UserError, StoreError, CatalogError, OSError) as error:
         message = str(error)
         print(f"ptclock: {message}", file=sys.stderr)
@@ -162,7 +162,7 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         lock.release()
         return 1
     controller = SessionController(keeper)
-    window = MainWindow(controller, icon)
+    window = MainWindow(controller, icon, first_run_question=not smoke_test)
     window.show()
     from ptclock.ui.window_door import WindowDoor
 
