@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 
 from ptclock.billing.catalog import Catalog, CatalogError, Code, UnknownCodeError, load_catalog
 from ptclock.billing.eight_minute_rule import bill_cms
+from ptclock.billing.payer_rules import PayerNote, PayerStatus, medicare_note, payer_note
 from ptclock.billing.per_code_rule import bill_ama
 from ptclock.billing.result import BilledLine, Billing, Rule, Tie
 from ptclock.billing.unit_table import MAX_MINUTES
@@ -22,12 +23,16 @@ __all__ = [
     "CatalogError",
     "Code",
     "MinutesError",
+    "PayerNote",
+    "PayerStatus",
     "Rule",
     "Tie",
     "UnknownCodeError",
     "bill",
     "load_catalog",
+    "medicare_note",
     "parse_rule",
+    "payer_note",
 ]
 
 

@@ -6,6 +6,13 @@ local codes) in a ``codes.csv`` of the same shape in its config directory, witho
 release. The file format is CSV with a header row ``code,descriptor,kind,category,details``
 where ``kind`` is ``timed`` (billed in 15-minute units) or ``untimed`` (billed once per
 session); lines starting with ``#`` are comments.
+
+An optional sixth column, ``medicare``, holds what Medicare does with the code when that is
+not simply "paid": ``bundled`` (never paid separately, e.g. 97010) or ``not-payable:CODE``
+(Medicare does not recognise the code and pays CODE for the service instead, e.g. 97014 →
+G0283); empty for the ordinary case. A file without the column (every clinic file written
+before it existed) reads exactly as before. ``ptclock.billing.payer_rules`` turns the value
+into the sentence a therapist reads; the sources are cited in the shipped ``codes.csv``.
 """
 
 from __future__ import annotations
@@ -25,7 +32,13 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9]{5}$")
 """A CPT or HCPCS code: five characters, digits or capital letters (97110, G0283, 0552T)."""
 
 COLUMNS = ("code", "descriptor", "kind", "category", "details")
+OPTIONAL_COLUMNS = ("medicare",)
+"""Columns a catalog file may add after ``COLUMNS`` (an older file without them still reads)."""
 KINDS = {"timed": True, "untimed": False}
+MEDICARE_BUNDLED = "bundled"
+MEDICARE_NOT_PAYABLE = "not-payable"
+MEDICARE_VALUE = re.compile(r"^(bundled|not-payable(:[A-Z0-9]{5})?)$")
+"""``medicare`` column values: empty, ``bundled``, ``not-payable`` or ``not-payable:CODE``."""
 MAX_TEXT = 300
 
 
@@ -62,6 +75,17 @@ class Code:
     details: str = ""
     source: str = "ptclock"
     line: int = 0
+    medicare: str = ""
+    """What Medicare does with the code when it is not simply paid: ``""`` (paid as usual),
+    ``"bundled"`` or ``"not-payable:G0283"`` (see the module docstring)."""
+
+    @property
+    def medicare_instead(self) -> str | None:
+        """The code Medicare pays instead of this one (``not-payable:CODE``), if any."""
+        status, _, instead = self.medicare.partition(":")
+        if status != MEDICARE_NOT_PAYABLE or not instead:
+            return None
+        return instead
 
     def matches(self, words: str) -> bool:
         """True when every word of ``words`` is in the code, its name, category or details."""
@@ -249,31 +273,31 @@ def normalize_code(text: str) -> str:
 
 
 def parse_catalog(text: str, source: str) -> list[Code]:
-    """Read catalog rows from CSV text; raise CatalogError naming ``source`` and the line."""
+    """Read catalog rows from CSV text; raise CatalogError naming ``source`` and the line.
+
+    The header is ``COLUMNS`` optionally followed by ``OPTIONAL_COLUMNS`` (``medicare``); a
+    row may leave out its trailing empty cells (``details``, ``medicare``).
+    """
     codes: list[Code] = []
     seen: dict[str, int] = {}
-    header_seen = False
+    header: tuple[str, ...] = ()
     reader = csv.reader(io.StringIO(text))
     for row in csv_rows(reader, source, CatalogError):
         line = reader.line_num
         if not row or all(not cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
             continue
         cells = [cell.strip() for cell in row]
-        if not header_seen:
-            if tuple(cell.lower() for cell in cells[: len(COLUMNS)]) != COLUMNS:
-                raise CatalogError(
-                    source, line, f"the first row must be the header {','.join(COLUMNS)}"
-                )
-            header_seen = True
+        if not header:
+            header = _header(cells, source, line)
             continue
-        if len(cells) not in (len(COLUMNS) - 1, len(COLUMNS)):
+        if not len(COLUMNS) - 1 <= len(cells) <= len(header):
             raise CatalogError(
                 source,
                 line,
-                f"expected {len(COLUMNS)} columns ({', '.join(COLUMNS)}), found {len(cells)}",
+                f"expected {len(header)} columns ({', '.join(header)}), found {len(cells)}",
             )
-        code_text, descriptor, kind, category = cells[:4]
-        details = cells[4] if len(cells) == len(COLUMNS) else ""
+        cells += [""] * (len(COLUMNS) + len(OPTIONAL_COLUMNS) - len(cells))
+        code_text, descriptor, kind, category, details, medicare = cells[:6]
         code = normalize_code(code_text)
         if not CODE_PATTERN.match(code):
             raise CatalogError(
@@ -298,11 +322,48 @@ def parse_catalog(text: str, source: str) -> list[Code]:
                 raise CatalogError(
                     source, line, f"{code}: {name} is longer than {MAX_TEXT} characters"
                 )
+        medicare = _medicare(medicare, code, source, line)
         seen[code] = line
-        codes.append(Code(code, descriptor, KINDS[kind.lower()], category, details, source, line))
-    if not header_seen:
+        codes.append(
+            Code(code, descriptor, KINDS[kind.lower()], category, details, source, line, medicare)
+        )
+    if not header:
         raise CatalogError(source, 1, "the file is empty: it needs the header " + ",".join(COLUMNS))
     return codes
+
+
+def _header(cells: list[str], source: str, line: int) -> tuple[str, ...]:
+    """The columns a header announces: ``COLUMNS``, plus ``medicare`` when it follows them.
+
+    Anything after ``details`` that is not ``medicare`` is ignored, as it always was."""
+    names = [cell.lower() for cell in cells]
+    if tuple(names[: len(COLUMNS)]) != COLUMNS:
+        raise CatalogError(
+            source,
+            line,
+            f"the first row must be the header {','.join(COLUMNS)} "
+            f"(optionally followed by {','.join(OPTIONAL_COLUMNS)})",
+        )
+    extra = names[len(COLUMNS) : len(COLUMNS) + len(OPTIONAL_COLUMNS)]
+    return COLUMNS + (OPTIONAL_COLUMNS if tuple(extra) == OPTIONAL_COLUMNS else ())
+
+
+def _medicare(text: str, code: str, source: str, line: int) -> str:
+    value = text.strip().lower()
+    if value.startswith(MEDICARE_NOT_PAYABLE + ":"):
+        value = MEDICARE_NOT_PAYABLE + ":" + normalize_code(value.partition(":")[2])
+    if value and not MEDICARE_VALUE.match(value):
+        raise CatalogError(
+            source,
+            line,
+            f"{code}: medicare must be empty, 'bundled', 'not-payable' or "
+            f"'not-payable:CODE' (like not-payable:G0283), not {text!r}",
+        )
+    if value == f"{MEDICARE_NOT_PAYABLE}:{code}":
+        raise CatalogError(
+            source, line, f"{code}: medicare names the code itself as its substitute"
+        )
+    return value
 
 
 def shipped_codes() -> list[Code]:
@@ -332,4 +393,14 @@ def load_catalog(clinic_file: Path | None = None) -> Catalog:
                     f"{code.code} is already a ptclock code; remove it from this file",
                 )
         codes.extend(clinic)
+    known = {code.code for code in codes}
+    for code in codes:
+        instead = code.medicare_instead
+        if instead is not None and instead not in known:
+            raise CatalogError(
+                code.source,
+                code.line,
+                f"{code.code}: medicare names {instead}, which is not in the code catalog; "
+                "add it to this file",
+            )
     return Catalog(codes)

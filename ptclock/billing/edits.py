@@ -1,11 +1,19 @@
 """NCCI procedure-to-procedure (PTP) edits: which code of a pair is paid, and whether a
 modifier can bypass the edit.
 
-Source: BILLING_RULES.md, "Edits and modifiers". Of a pair, only the column-1 code is paid
-unless the modifier indicator is 1 and a modifier (59, or the more specific XE/XS/XP/XU) is
-justified by distinct, separately documented time blocks. Indicator 0: never bypassable;
-9: the edit is deleted. An edit is in force on a date of service from its effective date up
-to the day before its deletion date.
+Source: BILLING_RULES.md, "Edits and modifiers", and the sources cited row by row in
+``ptclock/resources/ncci_pairs.csv``. Of a pair, only the column-1 code is paid unless the
+modifier indicator is 1 and a modifier (59, or the more specific XE/XS/XP/XU) on the
+column-2 line is justified by distinct, separately documented time blocks (APTA, "NCCI Code
+Edits: Your Questions Answered", 2020; AAPC, "Get Confident With Your Modifier 59
+Placement"). Indicator 0: never bypassable; 9: the edit was deleted retroactively and never
+applies. An edit is in force on a date of service from its effective date up to the day
+before its deletion date.
+
+The shipped table and a payer's own pairs share one CSV shape: ``column1, column2, modifier,
+effective, deletion, source`` and an optional ``note`` (the edit in plain words). In the
+shipped table ``source`` holds keys of the ``# source KEY: citation`` comment lines at the
+top of the file (``shipped_sources`` reads them); a payer's file may put any text there.
 
 CMS publishes the practitioner PTP edits quarterly as tab-delimited text after a few
 preamble lines: Column 1, Column 2, "in existence prior to 1996" flag, Effective Date
@@ -67,8 +75,12 @@ class PtpEdit:
     effective: date
     deletion: date | None = None
     source: str = ""
+    """Where the edit comes from: the shipped table's source keys, CMS's rationale for an
+    imported edit, or a payer file's text."""
     payer: str = ""
     """Empty for CMS's edits; a payer's name for its own extra pairs."""
+    note: str = ""
+    """The edit in plain words (the shipped table's ``note`` column)."""
 
     def in_force(self, day: date) -> bool:
         if self.modifier == 9 or day < self.effective:
@@ -188,29 +200,47 @@ def parse_cms_ptp(lines: Iterable[str], catalog: Catalog, source: str) -> Import
 
 
 PAYER_COLUMNS = ("column1", "column2", "modifier", "effective", "deletion", "source")
+OPTIONAL_PAIR_COLUMNS = ("note",)
+"""Columns a pairs file may add after ``PAYER_COLUMNS`` (a file without them still reads)."""
+MAX_SOURCE = 200
+MAX_NOTE = 500
+SOURCE_LINE = re.compile(r"^#\s*source\s+([A-Za-z0-9][A-Za-z0-9._-]*)\s*:\s*(\S.*)$")
+"""``# source KEY: citation`` — a source the rows of a pairs file name by KEY."""
 
 
 def parse_pairs_csv(text: str, catalog: Catalog, source: str, payer: str = "") -> list[PtpEdit]:
-    """Pairs from a CSV with the shipped table's columns (a payer's own edits)."""
+    """Pairs from a CSV with the shipped table's columns (a payer's own edits).
+
+    The header is ``PAYER_COLUMNS``, optionally followed by ``note``; a row may leave out
+    its trailing ``note``. Lines starting with ``#`` are comments (the ``# source`` lines
+    included: ``parse_sources`` reads those).
+    """
     edits = []
     reader = csv.reader(io.StringIO(text))
-    header_seen = False
+    header: tuple[str, ...] = ()
     for row in csv_rows(reader, source, EditFileError):
         number = reader.line_num
         if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
             continue
         cells = [cell.strip() for cell in row]
-        if not header_seen:
-            if tuple(c.lower() for c in cells[: len(PAYER_COLUMNS)]) != PAYER_COLUMNS:
+        if not header:
+            names = tuple(c.lower() for c in cells)
+            if names[: len(PAYER_COLUMNS)] != PAYER_COLUMNS:
                 raise EditFileError(
                     source, number, "the first row must be the header " + ",".join(PAYER_COLUMNS)
                 )
-            header_seen = True
-            continue
-        if len(cells) != len(PAYER_COLUMNS):
-            raise EditFileError(
-                source, number, f"expected {len(PAYER_COLUMNS)} columns, found {len(cells)}"
+            extra = names[len(PAYER_COLUMNS) : len(PAYER_COLUMNS) + len(OPTIONAL_PAIR_COLUMNS)]
+            header = PAYER_COLUMNS + (
+                OPTIONAL_PAIR_COLUMNS if extra == OPTIONAL_PAIR_COLUMNS else ()
             )
+            continue
+        if not len(PAYER_COLUMNS) <= len(cells) <= len(header):
+            expected = (
+                str(len(PAYER_COLUMNS))
+                if len(header) == len(PAYER_COLUMNS)
+                else f"{len(PAYER_COLUMNS)} or {len(header)}"
+            )
+            raise EditFileError(source, number, f"expected {expected} columns, found {len(cells)}")
         first, second = normalize_code(cells[0]), normalize_code(cells[1])
         for code in (first, second):
             if code not in catalog:
@@ -223,6 +253,7 @@ def parse_pairs_csv(text: str, catalog: Catalog, source: str, payer: str = "") -
         )
         if deletion is not None and deletion < effective:
             raise EditFileError(source, number, "deletion date is before the effective date")
+        note = cells[6] if len(cells) > len(PAYER_COLUMNS) else ""
         edits.append(
             PtpEdit(
                 first,
@@ -230,15 +261,41 @@ def parse_pairs_csv(text: str, catalog: Catalog, source: str, payer: str = "") -
                 _indicator(cells[2], source, number),
                 effective,
                 deletion,
-                cells[5][:200],
+                cells[5][:MAX_SOURCE],
                 payer,
+                note[:MAX_NOTE],
             )
         )
-    if not header_seen:
+    if not header:
         raise EditFileError(source, 1, "the file is empty")
     return edits
 
 
+def parse_sources(text: str) -> dict[str, str]:
+    """The ``# source KEY: citation`` lines of a pairs file, as {KEY: citation}."""
+    found = {}
+    for line in text.splitlines():
+        match = SOURCE_LINE.match(line.strip())
+        if match:
+            found[match[1]] = match[2].strip()
+    return found
+
+
+def source_keys(edit: PtpEdit) -> tuple[str, ...]:
+    """The source keys a shipped row names (``"CMS-MOD59;WEBPT-2023"`` → two keys)."""
+    return tuple(key.strip() for key in edit.source.split(";") if key.strip())
+
+
+def _shipped_text() -> str:
+    return resources.files("ptclock.resources").joinpath("ncci_pairs.csv").read_text("utf-8")
+
+
+def shipped_sources() -> dict[str, str]:
+    """The sources the shipped table cites, {key: title, date and URL}."""
+    return parse_sources(_shipped_text())
+
+
 def shipped_edits(catalog: Catalog) -> list[PtpEdit]:
-    text = resources.files("ptclock.resources").joinpath("ncci_pairs.csv").read_text("utf-8")
-    return parse_pairs_csv(text, catalog, "ptclock ncci_pairs.csv")
+    """The pairs shipped with ptclock (each with its source keys and note); CMS's quarterly
+    file, once imported, replaces them (``Timekeeper.edit_table``)."""
+    return parse_pairs_csv(_shipped_text(), catalog, "ptclock ncci_pairs.csv")

@@ -11,6 +11,7 @@ Source: CMS Medicare Claims Processing Manual, Pub. 100-04, ch. 5, §20.2:
    the service with the most minutes — which is step 3 applied to those services.
 
 Untimed codes are billed once each; their minutes count toward total treatment time only.
+Without any timed code the visit has no next unit to reach: ``minutes_to_next_unit`` is None.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def bill_cms(items: Sequence[tuple[Code, int]]) -> Billing:
         treatment_minutes=sum(minutes for _, minutes in items),
         timed_units=timed_units,
         total_units=timed_units + untimed_units,
-        minutes_to_next_unit=minutes_to_next_unit(timed_minutes),
+        # Only untimed codes: no timed minute can add a unit, so there is no "next unit"
+        # (None, as under AMA and as the README promises for units --json).
+        minutes_to_next_unit=minutes_to_next_unit(timed_minutes) if timed else None,
         minutes_spare=minutes_spare(timed_minutes),
         unit_floor_minutes=lowest_minutes_for(timed_units) if timed_units else None,
         ties=ties,

@@ -93,7 +93,8 @@ class Billing:
     timed_units: int
     total_units: int
     minutes_to_next_unit: int | None
-    """CMS: more timed minutes (on any code) that raise the total; AMA: the smallest per code."""
+    """CMS: more timed minutes (on any code) that raise the total; AMA: the smallest per code.
+    None under either rule when the codes include no timed code (only untimed services)."""
     minutes_spare: int | None
     """Minutes that could be lost before a unit is lost (None while no timed unit is billed)."""
     unit_floor_minutes: int | None

@@ -46,7 +46,9 @@ UNTIMED = [
     "97024",
     "97026",
     "97028",
-    # Not therapy: listed in BILLING_RULES.md for the NCCI edits with 97110.
+    # Medicare's code for unattended electrical stimulation (issue 13, #11).
+    "G0283",
+    # Not therapy; kept so that visits which recorded them still load.
     "36591",
     "36592",
     "96523",
@@ -118,3 +120,81 @@ def test_clinic_file_without_header(tmp_path: Path) -> None:
 
 def test_missing_clinic_file_is_fine(tmp_path: Path) -> None:
     assert "97110" in load_catalog(tmp_path / "nothing.csv")
+
+
+def test_g0283_is_shipped_untimed_for_unattended_electrical_stimulation() -> None:
+    """Issue 13, #11: G0283 was not in the catalog. HCPCS G0283: electrical stimulation
+    (unattended), one or more areas, other than wound care, under a therapy plan of care
+    (sources in codes.csv)."""
+    catalog = load_catalog()
+    code = catalog["g0283"]
+    assert (code.code, code.timed, code.category) == ("G0283", False, "modality")
+    assert "unattended electrical stimulation" in code.descriptor.lower()
+    assert [c.code for c in catalog.search("unattended")] == ["97014", "G0283"]
+
+
+def test_medicare_column_is_data() -> None:
+    # Palmetto GBA "Hot or Cold Packs: Bundling Denials" (97010 status B); MAC LCD note
+    # "97014 is not recognized by Medicare. Use G0283" (sources in codes.csv).
+    catalog = load_catalog()
+    assert catalog["97010"].medicare == "bundled"
+    assert catalog["97014"].medicare == "not-payable:G0283"
+    assert catalog["97014"].medicare_instead == "G0283"
+    assert catalog["97010"].medicare_instead is None
+    assert catalog["97110"].medicare == "" and catalog["G0283"].medicare == ""
+
+
+def test_97124_text_no_longer_contradicts_the_97140_edit() -> None:
+    # Issue 13, #4: the details said "not bundled with 97140" beside a shipped edit.
+    details = load_catalog()["97124"].details.lower()
+    assert "not bundled" not in details and "97140" in details
+
+
+def test_an_older_clinic_file_without_the_medicare_column_still_loads(tmp_path: Path) -> None:
+    clinic = tmp_path / "codes.csv"
+    clinic.write_text(
+        HEADER + "92507,Speech treatment,untimed,speech,SLP session\n92508,Group,untimed,speech\n"
+    )
+    catalog = load_catalog(clinic)
+    assert catalog["92507"].medicare == "" and catalog["92508"].details == ""
+
+
+def test_a_clinic_file_may_use_the_medicare_column(tmp_path: Path) -> None:
+    clinic = tmp_path / "codes.csv"
+    clinic.write_text(
+        HEADER.strip() + ",medicare\n"
+        "92507,Speech treatment,untimed,speech,SLP session\n"
+        "97139,Unlisted procedure,untimed,other,,Not-Payable:g0283\n"
+        "99999,Local bundled code,untimed,other,,bundled\n"
+    )
+    catalog = load_catalog(clinic)
+    assert catalog["92507"].medicare == ""
+    assert catalog["97139"].medicare == "not-payable:G0283"
+    assert catalog["99999"].medicare == "bundled"
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("sometimes", "medicare must be empty, 'bundled', 'not-payable'"),
+        ("not-payable:12", "medicare must be empty"),
+        ("not-payable:92507", "names the code itself"),
+        ("not-payable:X1234", "medicare names X1234, which is not in the code catalog"),
+    ],
+)
+def test_bad_medicare_values_name_file_and_line(tmp_path: Path, value: str, problem: str) -> None:
+    clinic = tmp_path / "codes.csv"
+    clinic.write_text(
+        HEADER.strip() + ",medicare\n92507,Speech treatment,untimed,speech,," + value + "\n"
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(clinic)
+    assert caught.value.line == 2
+    assert problem in str(caught.value)
+
+
+def test_a_row_longer_than_the_header_is_refused(tmp_path: Path) -> None:
+    clinic = tmp_path / "codes.csv"
+    clinic.write_text(HEADER + "92507,Speech,untimed,speech,SLP,bundled\n")
+    with pytest.raises(CatalogError, match="line 2: expected 5 columns"):
+        load_catalog(clinic)

@@ -16,7 +16,10 @@ from ptclock.billing.edits import (
     PtpEdit,
     parse_cms_ptp,
     parse_pairs_csv,
+    parse_sources,
     shipped_edits,
+    shipped_sources,
+    source_keys,
 )
 
 CATALOG = load_catalog()
@@ -28,12 +31,31 @@ def shipped_rows() -> list[dict[str, str]]:
     return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
 
 
+# (column 1, column 2): the code that is paid, then the code that carries 59/XU.
 REQUIRED = [
-    ("97140", "97124"), ("97110", "36591"), ("97110", "36592"), ("97110", "96523"),
-    ("97530", "97140"), ("97530", "97116"), ("97161", "97140"), ("97162", "97140"),
-    ("97163", "97140"), ("97164", "97530"), ("97164", "97150"), ("97150", "97110"),
-    ("97150", "97112"), ("97140", "97012"),
-]  # fmt: skip
+    # CMS MLN1783722 "Proper Use of Modifiers 59, XE, XP, XS & XU", Example 9: "CPT code
+    # 97530 should not be reported" without distinct time: 97530 is column 2 (issue 13, #4).
+    ("97140", "97530"),
+    # AAPC PM&R Coding Alert, "Get Confident With Your Modifier 59 Placement": 59 on 97140,
+    # the column-2 code, against mechanical traction 97012.
+    ("97012", "97140"),
+    # Coding Ahead / Massage Today: one or the other; column order unverified (see the note).
+    ("97140", "97124"),
+    # ADVANCE "What's the correct use of CCI edits and modifier 59?": 97116 and 97110 are
+    # components (column 2) of 97530 and 97113.
+    ("97530", "97116"),
+    ("97113", "97110"),
+    # MAC LCD (group and individual codes) and AAPC Eli's Rehab Report: 97150 is paid.
+    ("97150", "97110"),
+    ("97150", "97112"),
+    # APTA "Correct Coding Initiative (CCI)", 2020 update: 59/X for 97140 with an evaluation.
+    ("97161", "97140"),
+    ("97162", "97140"),
+    ("97163", "97140"),
+    # First Coast (CO 236) and Elite Learning: 59 goes on the re-evaluation 97164.
+    ("97530", "97164"),
+    ("97150", "97164"),
+]
 
 
 @pytest.mark.parametrize(("first", "second"), REQUIRED)
@@ -41,20 +63,87 @@ def test_each_shipped_pair_applies_in_either_order(first: str, second: str) -> N
     table = EditTable(shipped_edits(CATALOG))
     for codes in ([first, second], [second, first]):
         (edit,) = table.applying(codes, TODAY)
-        assert {edit.column1, edit.column2} == {first, second}
-        assert edit.modifier in (0, 1)
-        assert edit.source
+        assert (edit.column1, edit.column2) == (first, second)
+        assert edit.modifier == 1
+        assert edit.source and edit.note
 
 
-def test_every_shipped_row_has_dates_and_a_source() -> None:
+def test_every_shipped_row_has_dates_a_note_and_cited_sources() -> None:
+    """Issue 13, #4: "The shipped NCCI table has a source column" naming real sources."""
     rows = shipped_rows()
+    sources = shipped_sources()
     assert len(rows) == len(shipped_edits(CATALOG)) >= len(REQUIRED)
-    assert all(row["effective"] and row["source"] for row in rows)
+    for row in rows:
+        assert row["effective"] and row["note"], row
+        keys = row["source"].split(";")
+        assert keys and all(key in sources for key in keys), row
+    for citation in sources.values():
+        assert "http" in citation  # every source has its address
+    used = {key for row in rows for key in row["source"].split(";")}
+    # Every source is cited by a row or by the header's column definitions.
+    assert set(sources) - used <= {"APTA-2020-01-16"}
 
 
-def test_deleted_edit_never_applies() -> None:
+def test_no_two_shipped_rows_repeat_a_pair() -> None:
+    pairs = [frozenset((e.column1, e.column2)) for e in shipped_edits(CATALOG)]
+    assert len(pairs) == len(set(pairs))
+
+
+def test_old_wrong_column_orders_are_gone() -> None:
+    """Issue 13, #4: 59/XU went on the wrong line for these pairs."""
+    edits = {(e.column1, e.column2) for e in shipped_edits(CATALOG)}
+    for wrong in [("97530", "97140"), ("97140", "97012"), ("97164", "97530"), ("97164", "97150")]:
+        assert wrong not in edits
+
+
+def test_evaluation_and_manual_therapy_edits_begin_in_2020() -> None:
+    # APTA "Correct Coding Initiative (CCI)", 2020 update; APTA News 2020-01-02.
     table = EditTable(shipped_edits(CATALOG))
-    assert table.applying(["97530", "97161"], date(2020, 6, 1)) == []
+    for evaluation in ("97161", "97162", "97163"):
+        assert table.applying([evaluation, "97140"], date(2019, 12, 31)) == []
+        (edit,) = table.applying([evaluation, "97140"], date(2020, 1, 1))
+        assert edit.effective == date(2020, 1, 1)
+
+
+def test_deleted_january_2020_evaluation_edits_never_apply() -> None:
+    """Elite Learning / APTA 2020-01-24: the evaluation was paid and 97530 or 97150 denied;
+    CMS withdrew the edits retroactively, which its file marks with indicator 9 and a
+    deletion date equal to the effective date (Tadchiev; tingtau sample rows)."""
+    edits = shipped_edits(CATALOG)
+    table = EditTable(edits)
+    for evaluation in ("97161", "97162", "97163"):
+        for other in ("97530", "97150"):
+            (row,) = [e for e in edits if {e.column1, e.column2} == {evaluation, other}]
+            assert (row.column1, row.column2, row.modifier) == (evaluation, other, 9)
+            assert row.deletion == row.effective == date(2020, 1, 1)
+            for day in (date(2020, 1, 1), date(2020, 6, 1), TODAY):
+                assert table.applying([evaluation, other], day) == []
+
+
+def test_unsourced_pairs_are_not_shipped() -> None:
+    """No source could be found for these (see the file's header): not invented."""
+    table = EditTable(shipped_edits(CATALOG))
+    for pair in (["97110", "36591"], ["97110", "36592"], ["97110", "96523"]):
+        assert table.applying(pair, TODAY) == []
+
+
+def test_notes_are_read_and_the_note_column_is_optional() -> None:
+    header = "column1,column2,modifier,effective,deletion,source,note\n"
+    (edit,) = parse_pairs_csv(
+        header + "97110,97112,1,2024-01-01,,our rule,Only 97110 is paid\n", CATALOG, "p.csv"
+    )
+    assert edit.note == "Only 97110 is paid"
+    (edit,) = parse_pairs_csv(header + "97110,97112,1,2024-01-01,,our rule\n", CATALOG, "p.csv")
+    assert edit.note == ""
+    with pytest.raises(EditFileError, match="expected 6 or 7 columns, found 8"):
+        parse_pairs_csv(header + "97110,97112,1,2024-01-01,,a,b,c\n", CATALOG, "p.csv")
+
+
+def test_source_lines_are_read_as_a_key_table() -> None:
+    text = "# source ABC-1: A title, 2024. https://example.org/a\n# other comment\ncolumn1\n"
+    assert parse_sources(text) == {"ABC-1": "A title, 2024. https://example.org/a"}
+    edit = PtpEdit("97110", "97112", 1, date(2024, 1, 1), source="ABC-1; DEF")
+    assert source_keys(edit) == ("ABC-1", "DEF")
 
 
 def test_indicators_and_dates() -> None:

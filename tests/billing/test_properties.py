@@ -28,6 +28,15 @@ def test_cms_total_depends_only_on_total_timed_minutes(
 
 
 @given(visit_minutes, st.sampled_from(list(Rule)))
+def test_next_unit_exists_exactly_when_a_timed_code_is_billed(
+    minutes: dict[str, int], rule: Rule
+) -> None:
+    # README: minutes_to_next_unit is null without timed codes, under either rule.
+    has_timed = any(CATALOG[code].timed for code in minutes)
+    assert (bill(minutes, rule, CATALOG).minutes_to_next_unit is not None) == has_timed
+
+
+@given(visit_minutes, st.sampled_from(list(Rule)))
 def test_each_timed_code_gets_its_full_units_and_at_most_one_more(
     minutes: dict[str, int], rule: Rule
 ) -> None:
@@ -61,6 +70,9 @@ def test_more_minutes_never_lower_the_total(
 @given(timed_minutes)
 def test_next_unit_and_spare_point_at_real_boundaries(minutes: dict[str, int]) -> None:
     billing = bill(minutes, Rule.CMS, CATALOG)
+    if not minutes:  # no timed code: no next unit (issue 13, #12; README)
+        assert billing.minutes_to_next_unit is None
+        return
     assert billing.minutes_to_next_unit is not None
     assert (
         units_for_minutes(billing.timed_minutes + billing.minutes_to_next_unit)

@@ -98,10 +98,11 @@ def test_codes_given_twice_are_summed_in_first_place() -> None:
 
 
 def test_no_minutes_at_all() -> None:
+    # No timed code: no next unit (issue 13, #12; README "null without timed codes").
     billing = bill({}, Rule.CMS, CATALOG)
     assert (billing.total_units, billing.minutes_to_next_unit, billing.minutes_spare) == (
         0,
-        8,
+        None,
         None,
     )
     assert bill({}, Rule.AMA, CATALOG).minutes_to_next_unit is None
@@ -117,3 +118,16 @@ def test_unknown_code_is_named() -> None:
     with pytest.raises(UnknownCodeError) as caught:
         bill({"9711": 10}, Rule.CMS, CATALOG)
     assert "9711" in str(caught.value)
+
+
+@pytest.mark.parametrize("rule", [Rule.CMS, Rule.AMA])
+def test_untimed_codes_alone_have_no_next_unit(rule: Rule) -> None:
+    """Issue 13, #12 (README: ``null`` without timed codes). Untimed codes are billed once
+    per session (Pub. 100-04 ch. 5 §20.2), so no minute makes a next unit; CMS said 8."""
+    billing = bill({"97161": 45, "97010": 15}, rule, load_catalog())
+    assert billing.minutes_to_next_unit is None
+    assert (billing.minutes_spare, billing.unit_floor_minutes, billing.total_units) == (
+        None,
+        None,
+        2,
+    )

@@ -12,7 +12,8 @@ from tests.helpers import ok, run
 
 def test_edits_check_lists_pairs_with_indicator(capsys: pytest.CaptureFixture[str]) -> None:
     out = ok(capsys, "edits", "check", "97530", "97140", "97110", "--date", "2026-11-27")
-    assert "97530 + 97140: only 97530 is paid; indicator 1" in out
+    # 97140 is column 1 and 97530 column 2 (CMS "Proper Use of Modifier 59", Example 9).
+    assert "97140 + 97530: only 97140 is paid; indicator 1" in out
     data = json.loads(ok(capsys, "edits", "check", "97140", "97124", "--json"))
     assert [(e["column1"], e["column2"], e["modifier_indicator"]) for e in data] == [
         ("97140", "97124", 1)

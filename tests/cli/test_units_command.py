@@ -126,3 +126,31 @@ def test_version_and_module_door() -> None:
         [sys.executable, "-m", "ptclock", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == f"ptclock {__version__}"
+
+
+@pytest.mark.parametrize("rule", ["cms", "ama"])
+@pytest.mark.parametrize("argument", ["97161=45", "97010=15"])
+def test_only_untimed_codes_have_no_next_unit(
+    capsys: pytest.CaptureFixture[str], rule: str, argument: str
+) -> None:
+    """Issue 13, #12: README: ``minutes_to_next_unit`` is ``null`` without timed codes.
+
+    Untimed codes are billed once whatever their length (Pub. 100-04 ch. 5 §20.2): no
+    minute of them makes a next unit, under CMS (it said 8) as under AMA.
+    """
+    status, out, err = run(capsys, "units", "--json", "--rule", rule, argument)
+    assert (status, err) == (0, "")
+    data = json.loads(out)
+    assert data["minutes_to_next_unit"] is None
+    assert (data["minutes_spare"], data["unit_floor_minutes"]) == (None, None)
+    assert (data["timed_minutes"], data["total_units"]) == (0, 1)
+    _, table, _ = run(capsys, "units", "--rule", rule, argument)
+    assert "Next unit" not in table
+
+
+def test_a_timed_code_at_zero_minutes_still_has_a_next_unit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # A timed code on the visit (even at 0 minutes) can still earn a unit at 8 minutes.
+    _, out, _ = run(capsys, "units", "--json", "97161=45", "97110=0")
+    assert json.loads(out)["minutes_to_next_unit"] == 8

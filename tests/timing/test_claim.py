@@ -36,9 +36,11 @@ def test_distinct_blocks_suggest_xu_on_the_column_two_code(tmp_path: Path) -> No
     claim = tk.review(visit)
     (finding,) = claim.edits
     assert finding.blocks is not None and finding.blocks.supportable
-    assert "59/XU supportable: 10:02–10:17 vs 10:20–10:35" in finding.message
-    assert claim.modifiers_of("97140") == ("GP", "XU")
-    assert claim.modifiers_of("97530") == ("GP",)
+    # The modifier goes on the column-2 code, 97530 (CMS "Proper Use of Modifier 59",
+    # Example 9: "CPT code 97530 should not be reported … if … the same time block").
+    assert "59/XU supportable: 10:20–10:35 vs 10:02–10:17" in finding.message
+    assert claim.modifiers_of("97530") == ("GP", "XU")
+    assert claim.modifiers_of("97140") == ("GP",)
 
 
 def test_split_blocks_support_xu_as_in_cms_example_9(tmp_path: Path) -> None:
