@@ -27,6 +27,7 @@ from ptclock.billing.edits import (
 from ptclock.billing.money import FeeFileError, FeeSchedule, parse_fees
 from ptclock.settings import Settings
 from ptclock.store import Store
+from ptclock.store.store import PatientRow
 from ptclock.timing.claim import ClaimReview, ModifierOverride, review
 from ptclock.timing.clock import Clock, stamp, zone_name
 from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
@@ -139,44 +140,42 @@ class Timekeeper:
         concurrent: bool = False,
         mrn: str = "",
         other_timers: OtherTimers = OtherTimers.KEEP,
+        dob: str = "",
     ) -> int:
         """A new visit. Timers running for other patients are stopped in the same event, or
         kept running (they stop, with a word, when this visit starts one of the same
-        therapist's timers: one minute is billed for one patient); the choice is audited."""
+        therapist's timers: one minute is billed for one patient); the choice is audited.
+
+        The patient is found by MRN when one is given, else by name (``_patient``). The
+        payer (default: the patient's last visit's), the rule and the provider (name,
+        credentials, NPI from the settings) are stored with the visit: changing them later
+        never rewrites an earlier visit."""
         name = patient_name(patient)
         mrn = clean_text(mrn, "MRN", MAX_MRN)
+        birth_date(dob)
         with self._event() as (now, zone):
+            today = now.astimezone(self.clock.zone()).date()
+            born = birth_date(dob, today)
+            patient_id, last_payer = self._patient(
+                name, mrn, born.isoformat() if born else "", payer, now, zone
+            )
+            payer = payer or last_payer or Payer.OTHER
             running = self.store.running_segments()
             if other_timers is OtherTimers.STOP:
                 for segment in running:
                     self._close(segment, now, zone, "new visit")
-            found = self.store.find_patient(name)
-            if found is None:
-                payer = payer or Payer.OTHER
-                patient_id = self.store.add_patient(name, payer, mrn)
-            else:
-                patient_id = found.id
-                if payer is not None and payer is not found.payer:
-                    self.store.set_patient_payer(patient_id, payer)
-                    self.store.audit(
-                        now,
-                        zone,
-                        "patient_payer",
-                        None,
-                        None,
-                        {"patient_id": patient_id, "payer": found.payer.value},
-                        {"patient_id": patient_id, "payer": payer.value},
-                    )
-                payer = payer or found.payer
             rule = rule or self.settings.rule_for(payer)
             visit_id = self.store.add_visit(
                 patient_id,
                 self.settings.provider,
-                now.astimezone(self.clock.zone()).date(),
+                today,
                 zone,
                 rule,
                 now,
                 concurrent,
+                payer,
+                self.settings.credentials,
+                self.settings.npi,
             )
             self.store.audit(
                 now,
@@ -201,6 +200,78 @@ class Timekeeper:
                 ),
             )
         return visit_id
+
+    def _patient(
+        self, name: str, mrn: str, dob: str, payer: Payer | None, now: datetime, zone: str
+    ) -> tuple[int, Payer | None]:
+        """Who the visit is for: (patient id, their last visit's payer or None).
+
+        An MRN identifies a patient: the same name with another MRN is another patient, and
+        an MRN already used under another name is refused. A patient recorded without an
+        MRN gets it the first time it is given (when they are the only one of that name
+        without one). Without an MRN the name identifies the patient when exactly one has
+        it (or, among namesakes, exactly one has the date of birth given); several
+        namesakes need the MRN. A date of birth is filled in once, never changed: one that
+        differs is refused. Nothing is written before the answer is known.
+        """
+        found = self.store.patient_with_mrn(mrn) if mrn else None
+        if found is not None:
+            if found.name != name:
+                raise TimekeeperError(
+                    f"MRN {mrn} belongs to {found.name}, not {name}: check the MRN or the name"
+                )
+            return self._same_patient(found, mrn, dob, now, zone), found.last_payer
+        namesakes = self.store.patients_named(name)
+        fitting = [p for p in namesakes if not (dob and p.dob and p.dob != dob)]
+        if mrn:
+            fitting = [p for p in fitting if not p.mrn]
+        elif len(namesakes) > 1 and dob:
+            fitting = [p for p in fitting if p.dob == dob]
+        if len(fitting) == 1 and (mrn or len(namesakes) == 1 or dob):
+            (patient,) = fitting
+            return self._same_patient(patient, mrn, dob, now, zone), patient.last_payer
+        if not mrn and len(namesakes) == 1:
+            (patient,) = namesakes
+            raise TimekeeperError(
+                f"{name} is on record as born {patient.dob}, not {dob}: check the date of "
+                "birth, or give the MRN if this is another patient"
+            )
+        if not mrn and namesakes:
+            numbers = ", ".join(p.mrn or "none" for p in namesakes)
+            raise TimekeeperError(
+                f"{len(namesakes)} patients are called {name} (MRNs {numbers}): "
+                "give the MRN to say which one"
+            )
+        return self.store.add_patient(name, payer or Payer.OTHER, mrn, dob), None
+
+    def _same_patient(
+        self, patient: PatientRow, mrn: str, dob: str, now: datetime, zone: str
+    ) -> int:
+        """The patient found; an MRN or date of birth they lacked is filled in (audited,
+        without the values: the audit trail holds no patient identifiers)."""
+        if dob and patient.dob and patient.dob != dob:
+            raise TimekeeperError(
+                f"{patient.name}"
+                + (f" (MRN {patient.mrn})" if patient.mrn else "")
+                + f" is on record as born {patient.dob}, not {dob}: check the date of birth"
+            )
+        added = [
+            field
+            for field, given, kept in (("mrn", mrn, patient.mrn), ("dob", dob, patient.dob))
+            if given and not kept
+        ]
+        if added:
+            self.store.complete_patient(patient.id, mrn, dob)
+            self.store.audit(
+                now,
+                zone,
+                "patient_identity",
+                None,
+                None,
+                None,
+                {"patient_id": patient.id, "added": added},
+            )
+        return patient.id
 
     def pause(self, visit_id: int | None = None) -> None:
         with self._event() as (now, zone):
@@ -425,10 +496,15 @@ class Timekeeper:
         if key not in self._spent_cache:
             # The patient's earlier visits this year: recomputed only after a change.
             earlier = Decimal(0)
+            # Only Medicare Part B therapy counts toward the KX threshold: the earlier
+            # visits whose own payer is Medicare (issue 13, defect 2).
             for other in self.store.visits_of_patient(
                 visit.patient_id, date(year, 1, 1), visit.date_of_service
             ):
-                if (other.date_of_service, other.id) < (visit.date_of_service, visit.id):
+                if other.payer is Payer.MEDICARE and (other.date_of_service, other.id) < (
+                    visit.date_of_service,
+                    visit.id,
+                ):
                     spent = review(self.tally(other.id), self.catalog, edits, fees).total_payment
                     earlier += spent or Decimal(0)
             self._spent_cache = {key: earlier}
@@ -686,6 +762,35 @@ def patient_name(text: str) -> str:
     if not name:
         raise TimekeeperError("the patient name is empty")
     return name
+
+
+MIN_BIRTH_YEAR = 1900
+
+
+def birth_date(text: str, today: date | None = None) -> date | None:
+    """A date of birth as typed: empty is None; else YYYY-MM-DD, a real date from 1900, and
+    (given ``today``, the date of service) not after it. One rule for every door."""
+    typed = text.strip()
+    if not typed:
+        return None
+    shown = repr(typed if len(typed) <= 20 else typed[:19] + "…")
+    born = None
+    if len(typed) == 10 and typed[4] == typed[7] == "-" and typed.replace("-", "").isdigit():
+        try:
+            born = date.fromisoformat(typed)
+        except ValueError:
+            born = None
+    if born is None or not typed.isascii():
+        raise TimekeeperError(f"the date of birth {shown} is not a date like 1950-04-30")
+    if born.year < MIN_BIRTH_YEAR:
+        raise TimekeeperError(
+            f"the date of birth {typed} is before {MIN_BIRTH_YEAR}: check the year"
+        )
+    if today is not None and born > today:
+        raise TimekeeperError(
+            f"the date of birth {typed} is after the date of service {today.isoformat()}"
+        )
+    return born
 
 
 def check_correction(

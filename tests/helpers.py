@@ -48,3 +48,17 @@ def ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     status, out, err = run(capsys, *argv)
     assert (status, err) == (0, ""), err
     return out
+
+
+PROVIDER_SETUP = (
+    "setup",
+    "--provider",
+    "Lee",
+    "--credentials",
+    "PT",
+    "--npi",
+    "1234567893",
+    "--clinic",
+    "Riverside",
+)
+"""A provider with a valid NPI: a PDF needs one (issue 13, defect 14)."""

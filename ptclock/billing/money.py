@@ -1,7 +1,12 @@
 """Fee schedules, estimated payment, the CQ reduction and the KX threshold.
 
 Sources: BILLING_RULES.md, "Money" and "Edits and modifiers". Payments differ by locality
-and payer, so fee schedules are user data (a CSV: code, amount, optionally payer and year).
+and payer, so fee schedules are user data (a CSV: code, amount, optionally payer, year and
+pe_share). ``pe_share`` is the practice-expense part of the amount, as a fraction (0.45) or a
+percentage (45%): Medicare's multiple procedure payment reduction (MPPR) takes 50% of it from
+the second and later units of "always therapy" services of a day (CMS Pub. 100-04 ch. 5
+§10.7; ``ptclock.claims.payment``). The column is optional and may be left empty on a row: a
+file without it reads exactly as before, and a fee without it is estimated without MPPR.
 Medicare pays services furnished in part by a PT assistant (CQ) at 85%. KX attests medical
 necessity once a patient's yearly therapy spending passes the CMS threshold, which is data
 per year.
@@ -23,6 +28,7 @@ CQ_PAYMENT_SHARE = Decimal("0.85")
 KX_WARNING_SHARE = Decimal("0.90")
 """Warn when the year-to-date estimate reaches 90% of the KX threshold."""
 CENT = Decimal("0.01")
+OPTIONAL_FEE_COLUMNS = {"payer", "year", "pe_share"}
 
 
 class FeeFileError(ValueError):
@@ -45,26 +51,33 @@ class Fee:
     amount: Decimal
     payer: str = ""
     year: int | None = None
+    pe_share: Decimal | None = None
+    """The practice-expense part of ``amount`` as a fraction from 0 to 1 (None: not given)."""
 
 
 class FeeSchedule:
     def __init__(self, fees: Iterable[Fee]) -> None:
         self.fees = tuple(fees)
-        self._index = {(fee.code, fee.payer, fee.year): fee.amount for fee in self.fees}
+        self._index = {(fee.code, fee.payer, fee.year): fee for fee in self.fees}
 
     def __len__(self) -> int:
         return len(self.fees)
 
-    def amount(self, code: str, payer: str, year: int) -> Decimal | None:
+    def fee(self, code: str, payer: str, year: int) -> Fee | None:
         """The most specific fee: payer and year, then payer, then year, then any."""
         for key in ((code, payer, year), (code, payer, None), (code, "", year), (code, "", None)):
             if key in self._index:
                 return self._index[key]
         return None
 
+    def amount(self, code: str, payer: str, year: int) -> Decimal | None:
+        """The most specific fee's amount (see ``fee``)."""
+        found = self.fee(code, payer, year)
+        return None if found is None else found.amount
+
 
 def parse_fees(text: str, catalog: Catalog, source: str) -> list[Fee]:
-    """CSV with header ``code,amount[,payer][,year]``; the whole file or nothing."""
+    """CSV with header ``code,amount[,payer][,year][,pe_share]``; the whole file or nothing."""
     reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     fees: list[Fee] = []
@@ -76,11 +89,16 @@ def parse_fees(text: str, catalog: Catalog, source: str) -> list[Fee]:
         cells = [cell.strip() for cell in row]
         if header is None:
             header = [cell.lower() for cell in cells]
-            if header[:2] != ["code", "amount"] or not set(header[2:]) <= {"payer", "year"}:
+            if (
+                header[:2] != ["code", "amount"]
+                or not set(header[2:]) <= OPTIONAL_FEE_COLUMNS
+                or len(set(header)) != len(header)
+            ):
                 raise FeeFileError(
                     source,
                     number,
-                    "the first row must be the header code,amount and optionally payer and year",
+                    "the first row must be the header code,amount and optionally payer, year "
+                    "and pe_share",
                 )
             continue
         if len(cells) != len(header):
@@ -122,10 +140,33 @@ def parse_fees(text: str, catalog: Catalog, source: str) -> list[Fee]:
                 f"{code} is listed twice for the same payer and year (first on line {seen[key]})",
             )
         seen[key] = number
-        fees.append(Fee(code, amount, payer, year))
+        share = pe_share(values.get("pe_share", ""), source, number)
+        fees.append(Fee(code, amount, payer, year, share))
     if header is None:
         raise FeeFileError(source, 1, "the file is empty")
     return fees
+
+
+def pe_share(text: str, source: str, number: int) -> Decimal | None:
+    """A ``pe_share`` cell: empty (None), a fraction from 0 to 1, or a percentage (45%)."""
+    cell = text.strip()
+    if not cell:
+        return None
+    percent = cell.endswith("%")
+    try:
+        share = Decimal(cell.removesuffix("%").strip())
+    except InvalidOperation:
+        share = Decimal("NaN")
+    if share.is_finite() and percent:
+        share /= 100
+    if not share.is_finite() or not 0 <= share <= 1:
+        raise FeeFileError(
+            source,
+            number,
+            f"pe_share {text!r} must be the practice-expense part of the amount: a fraction "
+            "from 0 to 1 (0.45) or a percentage (45%)",
+        )
+    return share
 
 
 def line_payment(amount: Decimal | None, units: int, cq: bool) -> Decimal | None:

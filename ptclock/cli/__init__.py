@@ -17,9 +17,11 @@ from ptclock.billing import UnknownCodeError
 from ptclock.cli import (
     backup_command,
     billing_data_commands,
+    claim_command,
     codes_command,
     report_command,
     restore_command,
+    setup_command,
     units_command,
     visit_commands,
 )
@@ -52,10 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     units_command.add_parser(subparsers)
     codes_command.add_parser(subparsers)
     visit_commands.add_parsers(subparsers)
+    claim_command.add_parser(subparsers)
     report_command.add_parser(subparsers)
     billing_data_commands.add_parsers(subparsers)
     backup_command.add_parser(subparsers)
     restore_command.add_parser(subparsers)
+    setup_command.add_parser(subparsers)
     return parser
 
 

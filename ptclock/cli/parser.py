@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, NoReturn
 
 MAX_ID = 2**63 - 1
@@ -121,3 +122,11 @@ def whole_number(text: str, argument: str, allow_negative: bool = False) -> int:
     if value < 0 and not allow_negative:
         raise UserError(f"{shown(argument)}: minutes cannot be negative")
     return value
+
+
+def service_date(text: str) -> date:
+    """A ``--date`` argument: an ISO date, or one clear line."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-27") from None

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from typing import Any
 
 from ptclock.billing import Rule
 from ptclock.cli import context
-from ptclock.cli.parser import UserError, record_id, whole_number
+from ptclock.cli.parser import UserError, record_id, service_date, whole_number
 from ptclock.cli.visit_view import visit_json, visit_text
-from ptclock.timekeeper import MAX_MRN, clean_text, patient_name
+from ptclock.timekeeper import MAX_MRN, birth_date, clean_text, patient_name
+from ptclock.timing.clock import SystemClock
 from ptclock.timing.records import Payer, Performer
 
 
@@ -23,7 +23,12 @@ def add_parsers(subparsers: Any) -> None:
     new.add_argument("--patient", required=True, metavar="NAME")
     new.add_argument("--payer", choices=[p.value for p in Payer])
     new.add_argument("--rule", choices=[r.value for r in Rule])
-    new.add_argument("--mrn", default="", help="medical record number")
+    new.add_argument(
+        "--mrn",
+        default="",
+        help="medical record number: identifies the patient (namesakes need it)",
+    )
+    new.add_argument("--dob", default="", metavar="YYYY-MM-DD", help="date of birth")
     new.add_argument(
         "--concurrent", action="store_true", help="allow timers of this visit to overlap"
     )
@@ -35,7 +40,7 @@ def add_parsers(subparsers: Any) -> None:
     show.set_defaults(run=visit_show)
 
     listing = visits.add_parser("list", help="the visits of a day (default: today)")
-    listing.add_argument("--date", type=_date, metavar="YYYY-MM-DD")
+    listing.add_argument("--date", type=service_date, metavar="YYYY-MM-DD")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=visit_list)
 
@@ -108,17 +113,13 @@ def add_parsers(subparsers: Any) -> None:
     code_note.set_defaults(run=timer_note)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-27") from None
-
-
 def visit_new(args: argparse.Namespace) -> int:
-    # The name and MRN are checked before the database is made on a new data folder.
+    # The name, MRN and date of birth are checked before the database is made on a new
+    # data folder.
     patient_name(args.patient)
     clean_text(args.mrn, "MRN", MAX_MRN)
+    clock = SystemClock()
+    birth_date(args.dob, clock.now().astimezone(clock.zone()).date())
     keeper = context.timekeeper(create=True)
     visit_id = keeper.new_visit(
         args.patient,
@@ -126,6 +127,7 @@ def visit_new(args: argparse.Namespace) -> int:
         Rule(args.rule) if args.rule else None,
         args.concurrent,
         args.mrn,
+        dob=args.dob,
     )
     print(visit_id)
     return 0
@@ -157,7 +159,7 @@ def visit_list(args: argparse.Namespace) -> int:
         flags = "".join(f"  ⚠ {code} over 24 h: check the timer" for code in tally.over_a_day)
         print(
             f"{visit.id:>5}  {visit.status.value:<7} {tally.billing.total_units:>3} units  "
-            f"{visit.patient}{flags}"
+            f"{visit.patient}{f' (MRN {visit.mrn})' if visit.mrn else ''}{flags}"
         )
     return 0
 

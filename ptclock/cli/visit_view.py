@@ -69,8 +69,13 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
         "id": visit.id,
         "patient": visit.patient,
         "mrn": visit.mrn,
+        "dob": visit.dob.isoformat() if visit.dob else None,
         "payer": visit.payer.value,
-        "provider": visit.provider,
+        "provider": {
+            "name": visit.provider,
+            "credentials": visit.provider_credentials,
+            "npi": visit.provider_npi,
+        },
         "status": visit.status.value,
         "concurrent": visit.concurrent,
         "date_of_service": visit.date_of_service.isoformat(),
@@ -132,7 +137,9 @@ def visit_text(tally: VisitTally, claim: ClaimReview | None = None) -> str:
         return moment.astimezone(zone).strftime("%H:%M")
 
     rows = [
-        f"Visit {visit.id}: {visit.patient} — {visit.payer.value}, {tally.rule.in_words}",
+        f"Visit {visit.id}: {visit.patient}"
+        + (f" (MRN {visit.mrn})" if visit.mrn else "")
+        + f" — {visit.payer.value}, {tally.rule.in_words}",
         f"Date of service {visit.date_of_service.isoformat()}, started {local(visit.started_at)}"
         + (f", ended {local(visit.ended_at)}" if visit.ended_at else f", {visit.status.value}"),
         "",

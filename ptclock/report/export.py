@@ -66,19 +66,31 @@ def temporary_name() -> str:
 
 
 def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
-    return visit_summary(
-        keeper.tally(visit_id), Provider.from_settings(keeper.settings), keeper.review(visit_id)
-    )
+    """The visit's summary, signed by the visit's own provider (stored when it started)."""
+    tally = keeper.tally(visit_id)
+    provider = Provider.from_settings(keeper.settings).for_visit(tally.record.visit)
+    return visit_summary(tally, provider, keeper.review(visit_id))
 
 
 def day_model(keeper: Timekeeper, day: date) -> DaySummary:
-    provider = keeper.settings.provider
-    visits = [v for v in keeper.store.visits_on(day) if v.provider == provider]
+    """The configured provider's day: the visits recorded for them, and those recorded
+    before any provider was set (``Provider.treated``) — never filtered by a name typed
+    in the settings after the visits began."""
+    provider = Provider.from_settings(keeper.settings)
+    visits = [v for v in keeper.store.visits_on(day) if provider.treated(v)]
     if not visits:
         raise ReportError(f"there are no visits on {day.isoformat()}")
     tallies = [keeper.tally(v.id) for v in visits]
     claims = [keeper.review(v.id) for v in visits]
-    return day_summary(day, tallies, Provider.from_settings(keeper.settings), claims)
+    return day_summary(day, tallies, provider, claims)
+
+
+def require_provider(provider: Provider) -> None:
+    """A PDF goes out signed: with no provider name or NPI it is refused, saying what to
+    fill in (nothing is written)."""
+    refusal = provider.pdf_refusal()
+    if refusal is not None:
+        raise ReportError(refusal)
 
 
 def check_destination(path: Path, allowed: tuple[str, ...] = FORMATS) -> str:
@@ -323,6 +335,7 @@ def _pdf(path: Path, html: str, header: str, title: str, page_size: str) -> Path
 def export_visit(keeper: Timekeeper, visit_id: int, path: Path) -> Path:
     check_destination(path, (".pdf",))
     summary = visit_model(keeper, visit_id)
+    require_provider(summary.provider)
     header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"
     return _pdf(path, visit_document(summary), header, "Visit summary", keeper.settings.page_size)
 
@@ -332,6 +345,9 @@ def export_day(keeper: Timekeeper, day: date, path: Path) -> Path:
     model = day_model(keeper, day)
     if suffix == ".csv":
         return write_atomically(path, day_csv(model).encode("utf-8"))
+    require_provider(model.provider)
+    for visit in model.visits:
+        require_provider(visit.provider)
     header = f"Day report · {model.provider.name or 'provider'} · {day.isoformat()}"
     return _pdf(path, day_document(model), header, "Day report", keeper.settings.page_size)
 

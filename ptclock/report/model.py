@@ -6,7 +6,7 @@ out, so what the PDF, the printer and the CSV say cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
@@ -14,7 +14,7 @@ from ptclock.billing import Rule
 from ptclock.settings import Settings
 from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
-from ptclock.timing.records import Payer
+from ptclock.timing.records import Payer, Visit
 from ptclock.timing.tally import VisitTally
 
 
@@ -39,6 +39,46 @@ class Provider:
     @property
     def signature_name(self) -> str:
         return ", ".join(part for part in (self.name, self.credentials) if part)
+
+    def for_visit(self, visit: Visit) -> Provider:
+        """The provider of ``visit``, as stored with it when it started; this (the configured
+        provider) fills only what was never recorded: a visit started before any provider
+        was set is this install's provider's, and a visit an older ptclock recorded with the
+        name only takes this provider's credentials and NPI when the name is the same. The
+        clinic is the configured one."""
+        if not visit.provider and not visit.provider_npi:
+            return self
+        if not visit.provider_npi and visit.provider == self.name:
+            return replace(self, credentials=visit.provider_credentials or self.credentials)
+        return replace(
+            self,
+            name=visit.provider,
+            credentials=visit.provider_credentials,
+            npi=visit.provider_npi,
+        )
+
+    def treated(self, visit: Visit) -> bool:
+        """Whether ``visit`` belongs in this provider's day report: recorded for them (the
+        same name, and the same NPI when both are known), or before any provider was set
+        (an install's first visits, whose provider is the one configured since)."""
+        if not visit.provider and not visit.provider_npi:
+            return True
+        if visit.provider_npi and self.npi and visit.provider_npi != self.npi:
+            return False
+        return visit.provider == self.name
+
+    def pdf_refusal(self) -> str | None:
+        """Why a PDF cannot be signed by this provider (no name or no NPI), or None."""
+        if self.name and self.npi:
+            return None
+        return f"set the provider's name and NPI first: {PROVIDER_SETUP}"
+
+
+PROVIDER_SETUP = (
+    "Tools → Settings… in the window, or ptclock setup --provider NAME --credentials TEXT "
+    "--npi NPI --clinic NAME"
+)
+"""Where the provider and clinic are filled in (the window, or headless)."""
 
 
 @dataclass(frozen=True)
@@ -293,7 +333,8 @@ def day_summary(
 ) -> DaySummary:
     reviews: list[ClaimReview | None] = list(claims) if claims else [None] * len(tallies)
     visits = tuple(
-        visit_summary(tally, provider, claim) for tally, claim in zip(tallies, reviews, strict=True)
+        visit_summary(tally, provider.for_visit(tally.record.visit), claim)
+        for tally, claim in zip(tallies, reviews, strict=True)
     )
     rows = tuple(
         DayRow(

@@ -69,15 +69,29 @@ class BillingData:
         )
 
     def fees(self) -> list[Fee]:
-        rows = self.connection.execute("SELECT code, amount, payer, year FROM fees ORDER BY id")
-        return [Fee(row[0], Decimal(row[1]), row[2], row[3]) for row in rows]
+        rows = self.connection.execute(
+            "SELECT code, amount, payer, year, pe_share FROM fees ORDER BY id"
+        )
+        return [
+            Fee(row[0], Decimal(row[1]), row[2], row[3], Decimal(row[4]) if row[4] else None)
+            for row in rows
+        ]
 
     def replace_fees(self, fees: list[Fee]) -> None:
         self._writing()
         self.connection.execute("DELETE FROM fees")
         self.connection.executemany(
-            "INSERT INTO fees (code, amount, payer, year) VALUES (?, ?, ?, ?)",
-            [(f.code, str(f.amount), f.payer, f.year) for f in fees],
+            "INSERT INTO fees (code, amount, payer, year, pe_share) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    f.code,
+                    str(f.amount),
+                    f.payer,
+                    f.year,
+                    None if f.pe_share is None else str(f.pe_share),
+                )
+                for f in fees
+            ],
         )
 
     def modifier_overrides(self, visit_id: int) -> list[ModifierOverride]:

@@ -174,6 +174,36 @@ def m003_store_identity_and_boot_clocks(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_identity_payer_and_provider_per_visit(db: Database) -> None:
+    """The payer and the provider (name, credentials, NPI) belong to each visit, so a later
+    visit never rewrites an earlier one; a patient's date of birth; patients found by MRN;
+    a fee's practice-expense share (for Medicare's multiple procedure payment reduction).
+
+    Existing visits take their payer from their patient's payer as it stood (the only record
+    there was) and keep their provider's name; credentials and NPI were never recorded
+    with a visit, so they stay empty. ``patients.payer`` stays, written once when a patient
+    is added, and is no longer read for a visit.
+    """
+    run_script(
+        db,
+        """
+        ALTER TABLE patients ADD COLUMN dob TEXT NOT NULL DEFAULT '';
+        ALTER TABLE visits ADD COLUMN payer TEXT NOT NULL DEFAULT 'other'
+            CHECK (payer IN ('medicare', 'commercial', 'other'));
+        ALTER TABLE visits ADD COLUMN provider_credentials TEXT NOT NULL DEFAULT '';
+        ALTER TABLE visits ADD COLUMN provider_npi TEXT NOT NULL DEFAULT '';
+        UPDATE visits SET payer = coalesce(
+            (SELECT p.payer FROM patients p WHERE p.id = visits.patient_id
+             AND p.payer IN ('medicare', 'commercial', 'other')),
+            'other');
+        CREATE INDEX patients_mrn ON patients (mrn) WHERE mrn != '';
+        CREATE INDEX visits_patient_started ON visits (patient_id, started_at);
+        ALTER TABLE fees ADD COLUMN pe_share TEXT;
+        """,
+    )
+
+
 def run_script(db: Database, script: str) -> None:
     """Run SQL statements one by one, inside the migration's transaction.
 

@@ -53,8 +53,11 @@ class AuditEntry:
 class PatientRow:
     id: int
     name: str
-    payer: Payer
     mrn: str
+    dob: str
+    """The date of birth, YYYY-MM-DD, or empty when not recorded."""
+    last_payer: Payer | None
+    """The payer of the patient's last visit (None before the first): the next one's default."""
 
 
 class Store(BillingData):
@@ -210,25 +213,51 @@ class Store(BillingData):
 
     # -- patients -----------------------------------------------------------------------
 
-    def find_patient(self, name: str) -> PatientRow | None:
-        row = self.connection.execute(
-            "SELECT id, name, payer, mrn FROM patients WHERE name = ? ORDER BY id LIMIT 1",
-            (name,),
-        ).fetchone()
-        return PatientRow(row[0], row[1], Payer(row[2]), row[3]) if row else None
+    _PATIENT_COLUMNS = (
+        "p.id, p.name, p.mrn, p.dob, (SELECT v.payer FROM visits v WHERE v.patient_id = p.id "
+        "ORDER BY v.started_at DESC, v.id DESC LIMIT 1)"
+    )
 
-    def add_patient(self, name: str, payer: Payer, mrn: str = "") -> int:
+    def _patients(self, where: str, parameters: tuple[Any, ...]) -> list[PatientRow]:
+        rows = self.connection.execute(
+            f"SELECT {self._PATIENT_COLUMNS} FROM patients p WHERE {where} ORDER BY p.id",
+            parameters,
+        )
+        return [
+            PatientRow(row[0], row[1], row[2], row[3], Payer(row[4]) if row[4] else None)
+            for row in rows
+        ]
+
+    def patients_named(self, name: str) -> list[PatientRow]:
+        """Every patient with exactly this name (namesakes are told apart by MRN)."""
+        return self._patients("p.name = ?", (name,))
+
+    def patient_with_mrn(self, mrn: str) -> PatientRow | None:
+        """The patient an MRN belongs to (None for an empty or unknown MRN)."""
+        found = self._patients("p.mrn = ? AND p.mrn != ''", (mrn,))
+        return found[0] if found else None
+
+    def add_patient(self, name: str, payer: Payer, mrn: str = "", dob: str = "") -> int:
+        """A new patient. ``payer`` is only the first visit's, kept for older files: a
+        visit's payer is stored with the visit."""
         self._writing()
         cursor = self.connection.execute(
-            "INSERT INTO patients (name, payer, mrn) VALUES (?, ?, ?)", (name, payer.value, mrn)
+            "INSERT INTO patients (name, payer, mrn, dob) VALUES (?, ?, ?, ?)",
+            (name, payer.value, mrn, dob),
         )
         return int(cursor.lastrowid or 0)
 
-    def set_patient_payer(self, patient_id: int, payer: Payer) -> None:
+    def complete_patient(self, patient_id: int, mrn: str = "", dob: str = "") -> None:
+        """Fill in an MRN or a date of birth the patient did not have yet (never overwrite)."""
         self._writing()
-        self.connection.execute(
-            "UPDATE patients SET payer = ? WHERE id = ?", (payer.value, patient_id)
-        )
+        if mrn:
+            self.connection.execute(
+                "UPDATE patients SET mrn = ? WHERE id = ? AND mrn = ''", (mrn, patient_id)
+            )
+        if dob:
+            self.connection.execute(
+                "UPDATE patients SET dob = ? WHERE id = ? AND dob = ''", (dob, patient_id)
+            )
 
     def patient_names(self, starting: str = "", limit: int = 20) -> list[str]:
         """Earlier patients' names, for picking one as the user types."""
@@ -243,8 +272,9 @@ class Store(BillingData):
     # -- visits -------------------------------------------------------------------------
 
     _VISIT_COLUMNS = (
-        "v.id, p.name, p.payer, v.provider, v.date_of_service, v.zone, v.rule, v.status, "
-        "v.started_at, v.ended_at, v.concurrent, v.paused_codes, v.note, p.mrn, p.id"
+        "v.id, p.name, v.payer, v.provider, v.date_of_service, v.zone, v.rule, v.status, "
+        "v.started_at, v.ended_at, v.concurrent, v.paused_codes, v.note, p.mrn, p.id, "
+        "v.provider_credentials, v.provider_npi, p.dob"
     )
 
     def _visits(self, where: str, parameters: tuple[Any, ...] = ()) -> list[Visit]:
@@ -270,6 +300,9 @@ class Store(BillingData):
                 note=row[12],
                 mrn=row[13],
                 patient_id=row[14],
+                provider_credentials=row[15],
+                provider_npi=row[16],
+                dob=date.fromisoformat(row[17]) if row[17] else None,
             )
             for row in rows
         ]
@@ -283,11 +316,17 @@ class Store(BillingData):
         rule: Rule,
         started_at: datetime,
         concurrent: bool = False,
+        payer: Payer = Payer.OTHER,
+        provider_credentials: str = "",
+        provider_npi: str = "",
     ) -> int:
+        """A visit, with its own payer and provider (name, credentials, NPI) as they are
+        when it starts: a later change of either never rewrites it."""
         self._writing()
         cursor = self.connection.execute(
             "INSERT INTO visits (patient_id, provider, date_of_service, zone, rule, concurrent, "
-            "status, started_at) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)",
+            "status, started_at, payer, provider_credentials, provider_npi) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)",
             (
                 patient_id,
                 provider,
@@ -296,6 +335,9 @@ class Store(BillingData):
                 rule.value,
                 int(concurrent),
                 to_text(started_at),
+                payer.value,
+                provider_credentials,
+                provider_npi,
             ),
         )
         return int(cursor.lastrowid or 0)

@@ -39,7 +39,9 @@ class Visit:
     id: int
     patient: str
     payer: Payer
+    """The visit's own payer, stored with it when it started."""
     provider: str
+    """The provider's name as it was when the visit started (empty: none was set yet)."""
     date_of_service: date
     """The local date the visit started on; it stays when the visit crosses midnight."""
     zone: str
@@ -54,6 +56,11 @@ class Visit:
     note: str = ""
     mrn: str = ""
     patient_id: int = 0
+    provider_credentials: str = ""
+    provider_npi: str = ""
+    """The provider's credentials and NPI when the visit started (empty when unknown)."""
+    dob: date | None = None
+    """The patient's date of birth, when recorded."""
 
     @property
     def is_open(self) -> bool:

@@ -25,6 +25,8 @@ ACTION_WORDS = {
     "suspend": "Computer was asleep",
     "clock_behind": "Clock earlier than the last event",
     "patient_payer": "Payer changed",
+    "patient_identity": "Patient's MRN or date of birth added",
+    "modifier_override": "Modifier changed",
 }
 
 

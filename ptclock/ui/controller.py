@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,19 @@ from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
+from ptclock.ui.words import minutes as minutes_words
+
+
+@dataclass(frozen=True)
+class ReturningPatient:
+    """A known patient, as the start-visit dialog pre-fills them."""
+
+    payer: Payer | None
+    """Their last visit's payer (None: no visit yet, or several patients of that name)."""
+    mrn: str
+    dob: str
+    namesakes: int = 1
+    """How many patients have this name; more than one: the MRN says which."""
 
 
 class SessionController(QObject):
@@ -150,8 +164,10 @@ class SessionController(QObject):
         payer: Payer,
         mrn: str = "",
         other_timers: OtherTimers = OtherTimers.KEEP,
+        dob: str = "",
     ) -> bool:
-        """A new visit; who performs its timers starts again as the provider themself."""
+        """A new visit; who performs its timers starts again as the provider themself.
+        ``dob`` is the date of birth as typed (YYYY-MM-DD or empty)."""
 
         def new() -> None:
             self.visit_id = self.keeper.new_visit(
@@ -160,6 +176,7 @@ class SessionController(QObject):
                 concurrent=self.settings.concurrent_by_default,
                 mrn=mrn,
                 other_timers=other_timers,
+                dob=dob,
             )
             self.performer = self.own_role()
 
@@ -170,10 +187,17 @@ class SessionController(QObject):
         words = self.settings.credentials.upper().replace(",", " ").replace(".", " ").split()
         return Performer.PTA if "PTA" in words else Performer.PT
 
-    def returning_patient(self, name: str) -> tuple[Payer, str] | None:
-        """A known patient's payer and MRN (from their last visit), to start the next one."""
-        found = self.keeper.store.find_patient(name.strip())
-        return (found.payer, found.mrn) if found is not None else None
+    def returning_patient(self, name: str) -> ReturningPatient | None:
+        """What is known of the patients called ``name``, to start the next visit: the
+        payer of their last visit, their MRN and date of birth — or, when several patients
+        have that name, only how many (the MRN must then say which)."""
+        found = self.keeper.store.patients_named(name.strip())
+        if not found:
+            return None
+        if len(found) > 1:
+            return ReturningPatient(None, "", "", len(found))
+        (patient,) = found
+        return ReturningPatient(patient.last_payer, patient.mrn, patient.dob)
 
     def running_elsewhere(self, shown: int | None) -> list[tuple[Visit, str, int]]:
         """Timers running in other open visits than ``shown``: (visit, code, seconds)."""
@@ -341,6 +365,13 @@ class SessionController(QObject):
             jump = None
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
             self.slept.emit(jump)
+        elif jump is not None and jump.kind is JumpKind.CLOCK_SET and self.anything_running():
+            direction = "ahead" if jump.seconds > 0 else "back"
+            amount = minutes_words(abs(round(jump.seconds / 60)))
+            self.notice.emit(
+                f"The computer's clock was set {direction} {amount} while a timer ran: ptclock "
+                "kept the time that really passed (Visit → Audit trail)."
+            )
         outside = self.follow_outside_changes()
         tally = self.tally()
         if tally is not None:

@@ -10,8 +10,10 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ptclock import paths
 from ptclock.billing import Code, Rule
-from ptclock.settings import SettingsError, save_settings
+from ptclock.settings import Settings, SettingsError, save_settings
 from ptclock.timekeeper import OtherTimers
 from ptclock.timing.clock_watch import ClockJump
 from ptclock.timing.records import VisitStatus
@@ -60,7 +62,11 @@ SECOND_LOOK_MS = 200
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, controller: SessionController, icon: QIcon | None = None, save_to_disk: bool = True
+        self,
+        controller: SessionController,
+        icon: QIcon | None = None,
+        save_to_disk: bool = True,
+        first_run_question: bool = True,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -169,6 +175,10 @@ class MainWindow(QMainWindow):
             self.show_problem(
                 f"A visit from {left_open[0].date_of_service.isoformat()} is still open: see Today."
             )
+        self.provider_dialog: SettingsDialog | None = None
+        if save_to_disk and first_run_question:
+            # First run (no provider name or NPI yet): ask, once the window is up.
+            QTimer.singleShot(0, self, self.first_run)
 
     # -- menus and keys --------------------------------------------------------------------
 
@@ -356,7 +366,9 @@ class MainWindow(QMainWindow):
             if answer == "cancel":
                 return
             others = OtherTimers(answer)
-        if self.controller.start_visit(dialog.patient(), dialog.payer(), dialog.mrn(), others):
+        if self.controller.start_visit(
+            dialog.patient(), dialog.payer(), dialog.mrn(), others, dob=dialog.dob()
+        ):
             self.tabs.setCurrentIndex(0)
 
     def ask_visit(self, dialog: StartVisitDialog) -> bool:
@@ -450,13 +462,45 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.result_settings is None:
             return
+        self.use_settings(dialog.result_settings)
+
+    def use_settings(self, settings: Settings | None) -> None:
+        """Save the settings (when this window saves) and use them from now on."""
+        if settings is None:
+            return
         if self.save_to_disk:
             try:
-                save_settings(dialog.result_settings)
+                save_settings(settings)
             except (OSError, SettingsError) as error:
                 self.show_problem(f"Settings were not saved: {error}")
                 return
-        self.controller.apply_settings(dialog.result_settings)
+        self.controller.apply_settings(settings)
+
+    def first_run(self) -> None:
+        """Until the provider's name and NPI are set, ask for them (and the credentials and
+        clinic) as the window opens: every visit stores its provider, and a PDF needs them."""
+        settings = self.controller.settings
+        if not (settings.provider and settings.npi):
+            self.ask_provider()
+
+    def ask_provider(self) -> None:
+        """The Settings dialog, headed by what the first run needs, opened without blocking
+        (tests replace this method); saved and used when the therapist presses Save."""
+        dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
+        dialog.setWindowTitle("Welcome to ptclock: who is treating?")
+        heading = QLabel(
+            "Before the first visit: the provider's name, credentials and NPI, and the clinic. "
+            "Each visit keeps them, and every PDF is signed with them."
+        )
+        heading.setWordWrap(True)
+        form = dialog.layout()
+        if isinstance(form, QFormLayout):
+            form.insertRow(0, heading)
+        dialog.accepted.connect(lambda: self.use_settings(dialog.result_settings))
+        dialog.finished.connect(dialog.deleteLater)
+        self.provider_dialog = dialog
+        dialog.open()
+        dialog.provider.setFocus()
 
     def restore_backup(self) -> None:
         """Tools → Restore from backup…: a backup in place of the database, the current

@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -16,6 +17,9 @@ from ptclock.settings import SettingsError, save_settings
 from ptclock.store import StoreError
 from ptclock.timekeeper import TimekeeperError
 from ptclock.ui.controller import SessionController
+
+if TYPE_CHECKING:
+    from ptclock.report.model import Provider
 
 
 def sentence(message: str) -> str:
@@ -53,6 +57,14 @@ class ReportActions:
                 save_settings(settings)
         self.controller.apply_settings(settings)
 
+    def _unsigned(self, provider: Provider) -> bool:
+        """A PDF needs the provider's name and NPI: without them, say what to fill in (before
+        a file is asked for) and do nothing else."""
+        refusal = provider.pdf_refusal()
+        if refusal is not None:
+            self.controller.failed.emit(sentence(refusal))
+        return refusal is not None
+
     def _done(self, path: Path) -> None:
         self.last_written = path
         self._remember(path)
@@ -74,6 +86,8 @@ class ReportActions:
         except (TimekeeperError, StoreError) as error:
             self.controller.failed.emit(sentence(str(error)))
             return
+        if self._unsigned(summary.provider):
+            return
         path = self.ask_save_path(
             "Export visit summary", self._folder() / suggested_name(summary), "PDF (*.pdf)"
         )
@@ -90,6 +104,7 @@ class ReportActions:
 
     def export_day(self, extension: str) -> None:
         from ptclock.report.export import ReportError, export_day
+        from ptclock.report.model import Provider
 
         keeper = self.controller.keeper
         day = keeper.clock.now().astimezone(keeper.clock.zone()).date()
@@ -97,6 +112,8 @@ class ReportActions:
         if tally is not None:
             day = tally.record.visit.date_of_service
         kind = "PDF (*.pdf)" if extension == ".pdf" else "CSV (*.csv)"
+        if extension == ".pdf" and self._unsigned(Provider.from_settings(keeper.settings)):
+            return
         path = self.ask_save_path(
             "Export day report", self._folder() / f"{day.isoformat()}-day{extension}", kind
         )
@@ -127,6 +144,8 @@ class ReportActions:
             summary = visit_model(self.controller.keeper, visit_id)
         except (TimekeeperError, StoreError) as error:
             self.controller.failed.emit(sentence(str(error)))
+            return
+        if self._unsigned(summary.provider):
             return
         html = visit_document(summary)
         header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"

@@ -60,6 +60,9 @@ def check_readers(capsys: pytest.CaptureFixture[str], tmp_path: Path, minutes: i
     assert "97110 over 24 h: check the timer" in listed
     assert FLAG in json.dumps(json.loads(ok(capsys, "visit", "list", "--date", day, "--json")))
     pdf = tmp_path / "visit.pdf"
+    # A PDF needs the provider's name and NPI (issue 13, defect 14).
+    ok(capsys, "setup", "--provider", "Jordan Lee", "--credentials", "PT", "--npi", "1234567893",
+       "--clinic", "Riverside Physical Therapy")  # fmt: skip
     assert ok(capsys, "report", "--visit", "1", "--out", str(pdf)).strip() == str(pdf)
     assert "24 hours" in " ".join(pdf_text(pdf).split())
     csv = tmp_path / "day.csv"

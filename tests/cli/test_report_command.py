@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from tests.helpers import PROVIDER_SETUP, run
 from tests.report.conftest import pdf_text
 
 TODAY = date.today().isoformat()
@@ -18,6 +18,7 @@ TODAY = date.today().isoformat()
 @pytest.fixture
 def one_visit(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (
+        list(PROVIDER_SETUP),
         ["visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare"],
         ["timer", "add", "97110", "33", "--reason", "timer forgotten"],
         ["timer", "add", "97140", "7", "--reason", "timer forgotten"],

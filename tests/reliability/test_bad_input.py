@@ -88,9 +88,9 @@ def test_names_and_notes_through_to_the_pdf(
     qapp: object, tmp_path: Path, name: str, note: str
 ) -> None:
     from ptclock.report.export import export_visit
-    from tests.report.conftest import pdf_text
+    from tests.report.conftest import CLINIC, pdf_text
 
-    tk = keeper()
+    tk = keeper(settings=CLINIC)  # a PDF needs the provider's name and NPI (issue 13, #14)
     try:
         visit = tk.new_visit(name)
         tk.set_visit_note(note, visit)

@@ -21,7 +21,7 @@ from ptclock.report import export
 from ptclock.report.export import ExportFailed, ReportError, export_day, export_visit
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
-from tests.helpers import MORNING, keeper, run
+from tests.helpers import MORNING, PROVIDER_SETUP, keeper, run
 from tests.report.conftest import CLINIC, morning_visit, pdf_text
 
 DAY = date(2026, 11, 27)
@@ -47,6 +47,7 @@ def visit(clinic: Timekeeper, clock: FakeClock) -> int:
 def one_visit(capsys: pytest.CaptureFixture[str]) -> None:
     """Today's visit, recorded through the command line (the data folder is per test)."""
     for argv in (
+        list(PROVIDER_SETUP),
         ["visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare"],
         ["timer", "add", "97110", "33", "--reason", "timer forgotten"],
         ["visit", "end"],

@@ -17,7 +17,7 @@ from ptclock.report.export import ReportError, export_day, export_visit
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
-from tests.report.conftest import morning_visit, pdf_text
+from tests.report.conftest import CLINIC, morning_visit, pdf_text
 
 DAY = date(2026, 11, 27)
 
@@ -132,7 +132,7 @@ def test_report_text_without_any_system_font(tmp_path: Path, clock: FakeClock) -
     from tests.helpers import keeper
 
     data = tmp_path / "data"
-    tk = keeper(clock, path=data / "ptclock.sqlite3")
+    tk = keeper(clock, path=data / "ptclock.sqlite3", settings=CLINIC)
     tk.new_visit("Ada", Payer.MEDICARE)
     tk.add_minutes("97110", 33, "late start")
     tk.store.close()

@@ -14,7 +14,11 @@ from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 from tests.helpers import keeper
 
 # The migration each earlier version stopped before; the last entry is the newest before now.
-EARLIER = {1: "m002_billing_data", 2: "m003_store_identity_and_boot_clocks"}
+EARLIER = {
+    1: "m002_billing_data",
+    2: "m003_store_identity_and_boot_clocks",
+    3: "m004_identity_payer_and_provider_per_visit",
+}
 
 
 def older_database(path: Path, version: int) -> None:

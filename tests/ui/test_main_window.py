@@ -335,8 +335,9 @@ def test_export_visit_pdf_remembers_the_folder(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.report.conftest import pdf_text
+    from tests.report.conftest import CLINIC, pdf_text
 
+    window.controller.apply_settings(CLINIC)  # a PDF needs a provider and NPI (issue 13, #14)
     start_visit(window, qtbot, "Ada Lovelace")
     click(qtbot, window, "97110")
     clock.advance(minutes=8)
@@ -403,3 +404,18 @@ def test_assistant_time_is_recorded_from_the_header(
     tally = window.controller.tally()
     assert tally is not None and tally.code("97110").assistant_seconds == 300
     assert window.totals.modifiers_label.text() == "Modifiers — 97110: GP CQ"
+
+
+def test_a_clock_set_while_a_timer_runs_is_said(
+    window: MainWindow, qtbot: QtBot, clock: FakeClock
+) -> None:
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    clock.advance(minutes=5)
+    clock.jump_wall(minutes=-60)
+    window.tick()
+    assert window.statusBar().currentMessage() == (
+        "The computer's clock was set back 60 minutes while a timer ran: ptclock kept the "
+        "time that really passed (Visit → Audit trail)."
+    )
+    assert window.tiles["97110"].time_label.text() == "5:00"
