@@ -200,6 +200,7 @@ def m004_identity_payer_and_provider_per_visit(db: Database) -> None:
         CREATE INDEX patients_mrn ON patients (mrn) WHERE mrn != '';
         CREATE INDEX visits_patient_started ON visits (patient_id, started_at);
         ALTER TABLE fees ADD COLUMN pe_share TEXT;
+        CREATE INDEX audit_clock ON audit (id) WHERE action IN ('clock_set', 'suspend');
         """,
     )
 

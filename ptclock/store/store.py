@@ -27,6 +27,7 @@ from ptclock.store.timestamps import from_text, to_text
 from ptclock.store.version import SCHEMA_VERSION
 from ptclock.timing.clock import ClockStamp
 from ptclock.timing.records import (
+    ClockNote,
     Adjustment,
     CodeNote,
     Payer,
@@ -466,7 +467,29 @@ class Store(BillingData):
             tuple(self.segments(visit_id)),
             tuple(self.adjustments(visit_id)),
             tuple(self.code_notes(visit_id)),
+            tuple(self.clock_notes(visit)),
         )
+
+    def clock_notes(self, visit: Visit) -> list[ClockNote]:
+        """Sleeps and clock changes recorded while one of the visit's timers ran."""
+        # By the order of the audit trail, not by time: a clock set back writes a time
+        # earlier than the visit's start.
+        rows = self.connection.execute(
+            "SELECT at, action, after FROM audit WHERE action IN ('clock_set', 'suspend') "
+            "AND id > (SELECT coalesce(min(id), 0) FROM audit WHERE visit_id = ?) ORDER BY id",
+            (visit.id,),
+        )
+        found = []
+        for at, action, after in rows:
+            data = json.loads(after) if after else {}
+            codes = tuple(
+                str(code)
+                for visit_id, code in data.get("running", [])
+                if visit_id == visit.id
+            )
+            if codes:
+                found.append(ClockNote(from_text(at), action, int(data.get("seconds", 0)), codes))
+        return found
 
     # -- audit --------------------------------------------------------------------------
 

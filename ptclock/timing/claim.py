@@ -98,6 +98,8 @@ class ClaimReview:
     student_minutes: dict[str, int]
     over_a_day: tuple[tuple[str, int], ...] = ()
     """(code, minutes) of lines with more than 24 hours on one code."""
+    clock_notes: tuple[str, ...] = ()
+    """Sleeps and clock changes while a timer ran, in words."""
 
     def modifiers_of(self, code: str) -> tuple[str, ...]:
         return tuple(m.modifier for m in self.modifiers if m.code == code)
@@ -109,6 +111,7 @@ class ClaimReview:
             "hours: check the timer (left running?) and correct the time with a reason."
             for code, minutes in self.over_a_day
         ]
+        found += list(self.clock_notes)
         found += [finding.message for finding in self.edits]
         found += [
             f"{code}: {minutes} student minutes are not billable and are left out."
@@ -218,7 +221,15 @@ def review(
     }
     long_lines = tuple((line.code, line.minutes) for line in tally.billing.over_a_day)
     return ClaimReview(
-        tuple(findings), tuple(modifiers), payments, total, kx, pool, student, long_lines
+        tuple(findings),
+        tuple(modifiers),
+        payments,
+        total,
+        kx,
+        pool,
+        student,
+        long_lines,
+        tuple(note.message(zone) for note in tally.record.clock_notes),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import Enum
 
 from ptclock.billing import Rule
@@ -113,6 +113,34 @@ class CodeNote:
 
 
 @dataclass(frozen=True)
+class ClockNote:
+    """The computer slept, or its wall clock was set, while this visit's timers ran: shown
+    with the visit (visit show, the reports, the window) as well as in the audit trail."""
+
+    at: datetime
+    kind: str
+    """"suspend" or "clock_set"."""
+    seconds: int
+    """How far wall time moved beyond the time that passed (negative: set back)."""
+    codes: tuple[str, ...]
+
+    def message(self, zone: tzinfo) -> str:
+        when = self.at.astimezone(zone).strftime("%H:%M")
+        codes = ", ".join(self.codes)
+        minutes = abs(round(self.seconds / 60))
+        if self.kind == "suspend":
+            return (
+                f"{when}: the computer was asleep {minutes} min while {codes} ran; that time "
+                "was kept unless it was discarded (see the corrections)."
+            )
+        direction = "ahead" if self.seconds > 0 else "back"
+        return (
+            f"{when}: the computer's clock was set {direction} {minutes} min while {codes} ran; "
+            "the time that really passed was kept."
+        )
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """A visit with everything stored about it."""
 
@@ -120,3 +148,4 @@ class VisitRecord:
     segments: tuple[Segment, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
     code_notes: tuple[CodeNote, ...] = field(default_factory=tuple)
+    clock_notes: tuple[ClockNote, ...] = ()

@@ -112,3 +112,17 @@ def test_a_clock_set_back_does_not_change_the_59_evidence(tmp_path: Path) -> Non
     (finding,) = tk.review(visit).edits
     assert finding.blocks is not None and finding.blocks.supportable, finding.message
     assert seconds(tk, "97530", visit) == 15 * 60
+
+
+def test_a_sleep_or_clock_change_is_shown_with_the_visit(tmp_path: Path) -> None:
+    # Issue 12, item 6: flagged in visit show and the reports (the claim's warnings), not
+    # only in the audit trail.
+    second = stopped_later(tmp_path, five_minutes_then_asleep_for_thirty)
+    assert "10:35: the computer was asleep 30 min while 97110 ran" in " ".join(
+        second.review(1).warnings
+    )
+    other = stopped_later(tmp_path / "b", nine_minutes_then_set_an_hour_back)
+    assert any(
+        "the computer's clock was set back 60 min while 97110 ran" in warning
+        for warning in other.review(1).warnings
+    )
