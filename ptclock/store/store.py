@@ -27,8 +27,8 @@ from ptclock.store.timestamps import from_text, to_text
 from ptclock.store.version import SCHEMA_VERSION
 from ptclock.timing.clock import ClockStamp
 from ptclock.timing.records import (
-    ClockNote,
     Adjustment,
+    ClockNote,
     CodeNote,
     Payer,
     Performer,
