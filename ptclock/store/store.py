@@ -483,9 +483,7 @@ class Store(BillingData):
         for at, action, after in rows:
             data = json.loads(after) if after else {}
             codes = tuple(
-                str(code)
-                for visit_id, code in data.get("running", [])
-                if visit_id == visit.id
+                str(code) for visit_id, code in data.get("running", []) if visit_id == visit.id
             )
             if codes:
                 found.append(ClockNote(from_text(at), action, int(data.get("seconds", 0)), codes))
