@@ -245,7 +245,13 @@ def _claim(
     units = {
         line.code: line.units if line.timed else codes[line.code].sessions for line in billing.lines
     }
-    warnings = [overlap.message for overlap in timed.overlaps]
+    # Sleeps and clock changes while a timer ran first: they qualify the minutes below.
+    warnings = [
+        note.message(zone_from_name(tally.record.visit.zone))
+        for tally in tallies
+        for note in tally.record.clock_notes
+    ]
+    warnings += [overlap.message for overlap in timed.overlaps]
     warnings += [
         f"{line.code}: {line.minutes // 60} h {line.minutes % 60:02d} min on one code is more "
         "than 24 hours: check the timer (left running?) and correct the time with a reason."

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from ptclock.billing import Rule
+from ptclock.claim_desk import claim_for_visit_id, claims_on, modifier_reasons, tallies_of
 from ptclock.cli import context
 from ptclock.cli.parser import UserError, record_id, service_date, whole_number
 from ptclock.cli.visit_view import visit_json, visit_text
@@ -136,11 +137,13 @@ def visit_new(args: argparse.Namespace) -> int:
 def visit_show(args: argparse.Namespace) -> int:
     keeper = context.timekeeper()
     tally = keeper.tally(args.id)
-    claim = keeper.review(tally.record.visit.id)
+    claim = claim_for_visit_id(keeper, tally.record.visit.id)
+    reasons = modifier_reasons(keeper, claim)
     if args.json:
-        print(json.dumps(visit_json(tally, claim), indent=1, ensure_ascii=False))
+        data = visit_json(tally, claim, reasons, tallies_of(keeper, claim))
+        print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
-        print(visit_text(tally, claim))
+        print(visit_text(tally, claim, reasons))
     return 0
 
 
@@ -149,7 +152,16 @@ def visit_list(args: argparse.Namespace) -> int:
     day = args.date or keeper.clock.now().astimezone(keeper.clock.zone()).date()
     tallies = [keeper.tally(visit.id) for visit in keeper.store.visits_on(day)]
     if args.json:
-        data = [visit_json(t, keeper.review(t.record.visit.id)) for t in tallies]
+        claims = {v: claim for claim in claims_on(keeper, day) for v in claim.visit_ids}
+        data = [
+            visit_json(
+                t,
+                claims[t.record.visit.id],
+                modifier_reasons(keeper, claims[t.record.visit.id]),
+                tallies_of(keeper, claims[t.record.visit.id]),
+            )
+            for t in tallies
+        ]
         print(json.dumps(data, indent=1, ensure_ascii=False))
         return 0
     if not tallies:

@@ -1,24 +1,45 @@
-"""How a visit is shown by ``visit show``: JSON for tools, a plain summary for people."""
+"""How a visit is shown by ``visit show``: JSON for tools, a plain summary for people.
+
+The lines' units, modifiers and estimated payment, the totals and the billing checks are
+the claim's (``ptclock.claim_desk.claim_for_visit_id``): the claim of the visit's patient,
+payer and date of service, so units pooled with the date's other visits show here exactly
+as ``ptclock claim`` prints them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from ptclock.claim_desk import ModifierReason
+from ptclock.claims import Claim
+from ptclock.claims import claim_json as claim_shape
+from ptclock.claims.view import money
+from ptclock.cli.claim_command import claim_rows
 from ptclock.cli.units_command import boundary_sentences, totals_json
-from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.tally import VisitTally
 
 
-def money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
-
-
-def claim_json(claim: ClaimReview) -> dict[str, Any]:
-    pool = claim.pool
-    return {
+def claim_json(
+    claim: Claim,
+    reasons: Sequence[ModifierReason] = (),
+    on_claim: Sequence[VisitTally] = (),
+) -> dict[str, Any]:
+    """The visit's claim: exactly one claim of ``ptclock claim --json`` (``patient``, ``mrn``,
+    ``payer``, ``rule``, ``visits``, ``lines``, ``warnings``), with the edits, the modifiers'
+    reasons, the estimated payment, KX and — when several visits are on it — the pooling
+    (``day``). ``on_claim``: the tallies of the claim's visits."""
+    pooled = next((w for w in claim.warnings if w.startswith("Same-day pooling")), None)
+    units = sum(line.units for line in claim.lines)
+    apart = sum(t.billing.total_units for t in on_claim)
+    student: dict[str, int] = {}
+    for tally in on_claim:
+        for line in tally.codes:
+            student[line.code] = student.get(line.code, 0) + line.student_seconds
+    return claim_shape(claim) | {
         "edits": [
             {
                 "column1": f.edit.column1,
@@ -32,8 +53,8 @@ def claim_json(claim: ClaimReview) -> dict[str, Any]:
             for f in claim.edits
         ],
         "modifiers": [
-            {"code": m.code, "modifier": m.modifier, "why": m.why, "overridden": m.overridden}
-            for m in claim.modifiers
+            {"code": r.code, "modifier": r.modifier, "why": r.why, "overridden": r.overridden}
+            for r in reasons
         ],
         "estimated_payment": money(claim.total_payment),
         "kx": None
@@ -47,24 +68,44 @@ def claim_json(claim: ClaimReview) -> dict[str, Any]:
             "message": claim.kx.message,
         },
         "day": None
-        if pool is None
+        if len(claim.visit_ids) < 2
         else {
-            "visits": list(pool.visit_ids),
-            "timed_minutes": pool.billing.timed_minutes,
-            "total_units": pool.total_units,
-            "visits_units": pool.visits_units,
-            "difference": pool.difference,
-            "message": pool.message,
+            "visits": list(claim.visit_ids),
+            "timed_minutes": claim.billing.timed_minutes,
+            "total_units": units,
+            "visits_units": apart,
+            "difference": units - apart,
+            "message": pooled,
         },
-        "student_minutes": claim.student_minutes,
-        "warnings": list(claim.warnings),
+        "student_minutes": {code: sec // 60 for code, sec in student.items() if sec >= 60},
     }
 
 
-def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str, Any]:
-    """The ``visit show --json`` shape (documented in README)."""
+def claim_totals(claim: Claim) -> dict[str, Any]:
+    """``totals_json`` of the claim: the pooled minutes and hints, the units on its lines."""
+    return totals_json(claim.billing) | {
+        "timed_units": sum(line.units for line in claim.lines if line.timed),
+        "total_units": sum(line.units for line in claim.lines),
+    }
+
+
+def code_payment(claim: Claim, code: str) -> Decimal | None:
+    """The estimate of ``code``'s lines on the claim (None: no line, or no fee known)."""
+    known = [line.estimated_payment for line in claim.lines_of(code)]
+    priced = [amount for amount in known if amount is not None]
+    return sum(priced, Decimal(0)) if priced else None
+
+
+def visit_json(
+    tally: VisitTally,
+    claim: Claim | None = None,
+    reasons: Sequence[ModifierReason] = (),
+    on_claim: Sequence[VisitTally] = (),
+) -> dict[str, Any]:
+    """The ``visit show --json`` shape (documented in README). With the visit's ``claim``, the
+    totals and each line's units, modifiers and estimated payment are the claim's; the
+    minutes, seconds and blocks stay the visit's own timers."""
     visit = tally.record.visit
-    billing = tally.billing
     return {
         "id": visit.id,
         "patient": visit.patient,
@@ -83,7 +124,7 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
         "started_at": visit.started_at.isoformat(),
         "ended_at": visit.ended_at.isoformat() if visit.ended_at else None,
         "elapsed_seconds": tally.elapsed_seconds,
-        **totals_json(billing),
+        **(claim_totals(claim) if claim is not None else totals_json(tally.billing)),
         "still_running_check": list(tally.still_running_checks),
         "note": visit.note,
         "lines": [
@@ -92,7 +133,11 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
                 "descriptor": line.descriptor,
                 "seconds": line.seconds,
                 "minutes": line.minutes,
-                "units": line.units,
+                "units": (
+                    sum(billed.units for billed in claim.lines_of(line.code))
+                    if claim is not None
+                    else line.units
+                ),
                 "timed": line.timed,
                 "running": line.running,
                 "running_since": line.running_since.isoformat() if line.running_since else None,
@@ -100,7 +145,7 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
                 "assistant_seconds": line.assistant_seconds,
                 "student_seconds": line.student_seconds,
                 "modifiers": list(claim.modifiers_of(line.code)) if claim else [],
-                "estimated_payment": money(claim.payments.get(line.code)) if claim else None,
+                "estimated_payment": money(code_payment(claim, line.code)) if claim else None,
                 "blocks": [
                     {
                         "start": block.started_at.isoformat(),
@@ -125,11 +170,14 @@ def visit_json(tally: VisitTally, claim: ClaimReview | None = None) -> dict[str,
             {"code": n.code, "body_part": n.body_part, "exercises": n.exercises, "goal": n.goal}
             for n in tally.record.code_notes
         ],
-    } | ({"claim": claim_json(claim)} if claim is not None else {})
+    } | ({"claim": claim_json(claim, reasons, on_claim)} if claim is not None else {})
 
 
-def visit_text(tally: VisitTally, claim: ClaimReview | None = None) -> str:
-    """A plain summary a therapist reads at the terminal."""
+def visit_text(
+    tally: VisitTally, claim: Claim | None = None, reasons: Sequence[ModifierReason] = ()
+) -> str:
+    """A plain summary a therapist reads at the terminal: the visit's timers, then the claim
+    it is billed on (with the date's other visits of the patient and payer, if any)."""
     visit = tally.record.visit
     zone = zone_from_name(visit.zone)
 
@@ -143,32 +191,40 @@ def visit_text(tally: VisitTally, claim: ClaimReview | None = None) -> str:
         f"Date of service {visit.date_of_service.isoformat()}, started {local(visit.started_at)}"
         + (f", ended {local(visit.ended_at)}" if visit.ended_at else f", {visit.status.value}"),
         "",
-        f"{'Code':<6} {'Service':<36} {'Time':>7} {'Units':>5}",
+        f"{'Code':<6} {'Service':<36} {'Time':>7}",
     ]
     for line in tally.codes:
         state = "  ▶ running" if line.running else ""
         if line.still_running_check:
             state += " — still running?"
         elapsed = f"{line.seconds // 60}:{line.seconds % 60:02d}"
+        rows.append(f"{line.code:<6} {line.descriptor[:36]:<36} {elapsed:>7}{state}")
+    billing = claim.billing if claim is not None else tally.billing
+    units = sum(line.units for line in claim.lines) if claim else billing.total_units
+    rows.append("")
+    if claim is not None:
+        others = [str(other) for other in claim.visit_ids if other != visit.id]
         rows.append(
-            f"{line.code:<6} {line.descriptor[:36]:<36} {elapsed:>7} {line.units:>5}{state}"
+            f"Claim for {claim.date_of_service.isoformat()}"
+            + (
+                f" (with visit{'s' if len(others) > 1 else ''} {', '.join(others)})"
+                if others
+                else ""
+            )
+            + ":"
         )
-    billing = tally.billing
+        rows += claim_rows(claim)
+        rows.append("")
     rows += [
-        "",
         f"Total timed minutes:   {billing.timed_minutes}",
         f"Total treatment time:  {billing.treatment_minutes} min",
-        f"Total units:           {billing.total_units}",
+        f"Total units:           {units}",
         *boundary_sentences(billing),
-        *[tie.message for tie in billing.ties],
     ]
+    if claim is None:
+        rows += [tie.message for tie in billing.ties]
+    rows += [f"{r.code} {r.modifier}: {r.why}" for r in reasons]
     if claim is not None:
-        for line in tally.codes:
-            mods = claim.modifiers_of(line.code)
-            if mods:
-                rows.append(f"{line.code} modifiers: {' '.join(mods)}")
-        if claim.total_payment is not None:
-            rows.append(f"Estimated payment:     ${claim.total_payment:,.2f}")
         rows += [f"⚠ {warning}" for warning in claim.warnings]
     for adjustment in tally.record.adjustments:
         sign = "+" if adjustment.seconds > 0 else "−"

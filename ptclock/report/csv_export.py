@@ -1,4 +1,11 @@
-"""CSV for billing staff: one row per billed line, RFC 4180 (CRLF, quoted as needed), UTF-8."""
+"""CSV for billing staff: one row per claim line, RFC 4180 (CRLF, quoted as needed), UTF-8.
+
+The rows are the date's claims (one per patient, payer and date of service) exactly as
+``ptclock claim`` prints them: a code is on one row with the day's pooled units, on two only
+when their modifiers differ (CQ on some units). ``visits`` lists the claim's visit ids and
+``provider``/``npi`` its visits' providers (``; `` between two); ``estimated_payment`` is in
+dollars and cents, empty without a fee.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,11 @@ import io
 import re
 
 from ptclock.report.html import visible
-from ptclock.report.model import DaySummary, VisitSummary
+from ptclock.report.model import ClaimSummary, DaySummary
 
 COLUMNS = (
-    "date_of_service", "patient", "mrn", "provider", "npi", "code", "modifiers", "minutes",
-    "units", "rule", "visit_id",
+    "date_of_service", "patient", "mrn", "payer", "rule", "provider", "npi", "code",
+    "modifiers", "units", "minutes", "estimated_payment", "visits",
 )  # fmt: skip
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may start a cell: a `;` splits cells in many locales, a `,` in others
@@ -33,23 +40,27 @@ def safe_cell(text: str) -> str:
     return "".join(parts)
 
 
-def billed_rows(visits: tuple[VisitSummary, ...]) -> list[list[str]]:
+def claim_rows(claims: tuple[ClaimSummary, ...]) -> list[list[str]]:
     rows = []
-    for visit in visits:
-        for line in visit.billed_lines:
+    for claim in claims:
+        providers = "; ".join(dict.fromkeys(p.name for p in claim.providers))
+        npis = "; ".join(dict.fromkeys(p.npi for p in claim.providers if p.npi))
+        for line in claim.lines:
             rows.append(
                 [
-                    visit.date_of_service.isoformat(),
-                    safe_cell(visit.patient),
-                    safe_cell(visit.mrn),
-                    safe_cell(visit.provider.name),
-                    safe_cell(visit.provider.npi),
+                    claim.date_of_service.isoformat(),
+                    safe_cell(claim.patient),
+                    safe_cell(claim.mrn),
+                    safe_cell(claim.payer.value),
+                    safe_cell(claim.rule.value),
+                    safe_cell(providers),
+                    safe_cell(npis),
                     safe_cell(line.code),
                     safe_cell(" ".join(line.modifiers)),
-                    str(line.minutes),
                     str(line.units),
-                    safe_cell(visit.rule.value),
-                    str(visit.visit_id),
+                    str(line.minutes),
+                    "" if line.payment is None else f"{line.payment:.2f}",
+                    " ".join(str(visit) for visit in claim.visit_ids),
                 ]
             )
     return rows
@@ -59,5 +70,5 @@ def day_csv(day: DaySummary) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    writer.writerows(billed_rows(day.visits))
+    writer.writerows(claim_rows(day.claims))
     return buffer.getvalue()

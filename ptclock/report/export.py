@@ -19,9 +19,19 @@ from contextlib import suppress
 from datetime import date, datetime
 from pathlib import Path
 
+from ptclock.claim_desk import claim_for_visit_id, claims_on, modifier_reasons
+from ptclock.claims import Claim
 from ptclock.report.csv_export import day_csv
 from ptclock.report.html import day_document, visit_document
-from ptclock.report.model import DaySummary, Provider, VisitSummary, day_summary, visit_summary
+from ptclock.report.model import (
+    ClaimSummary,
+    DaySummary,
+    Provider,
+    VisitSummary,
+    claim_summary,
+    day_summary,
+    visit_summary,
+)
 from ptclock.timekeeper import Timekeeper
 
 FORMATS = (".pdf", ".csv")
@@ -66,23 +76,36 @@ def temporary_name() -> str:
 
 
 def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
-    """The visit's summary, signed by the visit's own provider (stored when it started)."""
+    """The visit's summary, signed by the visit's own provider (stored when it started), with
+    the claim it is billed on (the claim desk's: its patient's, payer's and date's)."""
     tally = keeper.tally(visit_id)
-    provider = Provider.from_settings(keeper.settings).for_visit(tally.record.visit)
-    return visit_summary(tally, provider, keeper.review(visit_id))
+    configured = Provider.from_settings(keeper.settings)
+    claim = _summary(keeper, claim_for_visit_id(keeper, visit_id), configured)
+    return visit_summary(tally, configured.for_visit(tally.record.visit), claim)
 
 
 def day_model(keeper: Timekeeper, day: date) -> DaySummary:
     """The configured provider's day: the visits recorded for them, and those recorded
     before any provider was set (``Provider.treated``) — never filtered by a name typed
-    in the settings after the visits began."""
+    in the settings after the visits began — and the date's claims they are on."""
     provider = Provider.from_settings(keeper.settings)
     visits = [v for v in keeper.store.visits_on(day) if provider.treated(v)]
     if not visits:
         raise ReportError(f"there are no visits on {day.isoformat()}")
+    ids = {v.id for v in visits}
+    claims = [
+        _summary(keeper, claim, provider)
+        for claim in claims_on(keeper, day)
+        if ids.intersection(claim.visit_ids)
+    ]
     tallies = [keeper.tally(v.id) for v in visits]
-    claims = [keeper.review(v.id) for v in visits]
     return day_summary(day, tallies, provider, claims)
+
+
+def _summary(keeper: Timekeeper, claim: Claim, configured: Provider) -> ClaimSummary:
+    providers = [configured.for_visit(keeper.visit(visit_id)) for visit_id in claim.visit_ids]
+    notes = [f"{r.code} {r.modifier}: {r.why}" for r in modifier_reasons(keeper, claim)]
+    return claim_summary(claim, providers, notes)
 
 
 def require_provider(provider: Provider) -> None:

@@ -6,7 +6,7 @@ import unicodedata
 from decimal import Decimal
 from html import escape
 
-from ptclock.report.model import DaySummary, Provider, VisitSummary
+from ptclock.report.model import ClaimSummary, DaySummary, Provider, VisitSummary
 
 STYLE = """
 h1 { font-size: 15pt; margin-bottom: 2pt; }
@@ -103,54 +103,27 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
         "</table>",
         "<h2>Services</h2>",
         GRID,
-        "<thead><tr><th>Code</th><th>Service</th><th>Modifiers</th><th>Minutes</th>"
-        "<th>Units</th><th>Time blocks</th></tr></thead><tbody>",
+        "<thead><tr><th>Code</th><th>Service</th><th>Minutes</th><th>Time blocks</th>"
+        "</tr></thead><tbody>",
     ]
     for line in summary.lines:
         kind = "" if line.timed else " (untimed)"
         parts.append(
             f"<tr><td><b>{text(line.code)}</b></td><td>{text(line.descriptor)}{kind}</td>"
-            f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td>{line.minutes}</td>"
-            f"<td><b>{line.units}</b></td><td>{', '.join(line.blocks) or '—'}</td></tr>"
+            f"<td>{line.minutes}</td><td>{', '.join(line.blocks) or '—'}</td></tr>"
         )
         details = [
-            f"<i>Allocation:</i> {text(line.allocation)}",
             *([f"<i>Body part:</i> {text(line.body_part)}"] if line.body_part else []),
             *([f"<i>Exercises / activities:</i> {text(line.exercises)}"] if line.exercises else []),
             *([f"<i>Functional goal:</i> {text(line.goal)}"] if line.goal else []),
-            *(
-                [
-                    f"<i>Estimated payment:</i> {money(line.payment)}"
-                    + (" (CQ: Medicare pays 85%)" if "CQ" in line.modifiers else "")
-                ]
-                if line.payment is not None
-                else []
-            ),
         ]
-        parts.append(f'<tr><td></td><td colspan="5">{"<br/>".join(details)}</td></tr>')
-    parts += [
-        "</tbody></table>",
-        "<h2>Totals</h2>",
-        '<table cellspacing="0" cellpadding="2">',
-        f"<tr><td>Total timed code treatment minutes</td><td><b>{summary.timed_minutes}</b>"
-        "</td></tr>",
-        f"<tr><td>Total treatment time</td><td><b>{summary.treatment_minutes} minutes</b>"
-        "</td></tr>",
-        f"<tr><td>Total units</td><td><b>{summary.total_units}</b></td></tr>",
-        *(
-            [f"<tr><td>Estimated payment</td><td><b>{money(summary.total_payment)}</b></td></tr>"]
-            if summary.total_payment is not None
-            else []
-        ),
-        "</table>",
-        f"<p>{text(summary.rule_words)}: {text(summary.allocation_words)}</p>",
-    ]
-    parts += [f'<p class="warn">{text(tie)}</p>' for tie in summary.ties]
-    if summary.checks or summary.modifier_notes:
-        parts.append("<h2>Billing checks</h2>")
-        parts += [f'<p class="warn">⚠ {text(check)}</p>' for check in summary.checks]
-        if summary.modifier_notes:
-            parts.append("<p>" + "<br/>".join(text(n) for n in summary.modifier_notes) + "</p>")
+        if details:
+            parts.append(f'<tr><td></td><td colspan="3">{"<br/>".join(details)}</td></tr>')
+    parts.append("</tbody></table>")
+    parts += _claim_section(summary)
+    parts += [f'<p class="warn">⚠ {text(check)}</p>' for check in summary.checks]
+    if summary.modifier_notes:
+        parts.append("<p>" + "<br/>".join(text(n) for n in summary.modifier_notes) + "</p>")
     parts.append("<h2>Corrections</h2>")
     if summary.corrections:
         parts.append(
@@ -175,6 +148,61 @@ def visit_body(summary: VisitSummary, new_page: bool = False) -> str:
     return "\n".join(parts)
 
 
+def _claim_section(summary: VisitSummary) -> list[str]:
+    """The claim the visit is billed on, its totals, and the heading of its billing checks."""
+    claim = summary.claim
+    others = summary.other_visits
+    parts = [f"<h2>Claim for {claim.date_of_service.isoformat()}</h2>"]
+    if others:
+        parts.append(
+            f"<p>Billed with visit{'s' if len(others) > 1 else ''} "
+            f"{', '.join(map(str, others))}: one claim per patient, payer and date of service. "
+            f"This visit: {summary.timed_minutes} timed minutes, {summary.treatment_minutes} "
+            "minutes of treatment; the lines and totals are the claim's.</p>"
+        )
+    gap = "<td>&nbsp;&nbsp;&nbsp;"
+    payment = (
+        f"{gap}Estimated payment</td><td><b>{money(claim.total_payment)}</b></td>"
+        if claim.total_payment is not None
+        else "<td></td><td></td>"
+    )
+    parts += [
+        *_claim_lines(claim),
+        '<table cellspacing="0" cellpadding="2">',
+        f"<tr><td>Total timed code treatment minutes</td><td><b>{claim.timed_minutes}</b></td>"
+        f"{gap}Total units</td><td><b>{claim.total_units}</b></td></tr>",
+        f"<tr><td>Total treatment time</td><td><b>{claim.treatment_minutes} minutes</b></td>"
+        f"{payment}</tr>",
+        "</table>",
+    ]
+    allocations = "".join("<br/>" + text(a) for a in claim.allocations)
+    parts.append(f'<p style="margin-top: 6px">{text(claim.allocation_words)}{allocations}</p>')
+    if claim.warnings or claim.modifier_notes:
+        parts.append("<h2>Billing checks</h2>")
+    return parts
+
+
+def _claim_lines(claim: ClaimSummary) -> list[str]:
+    if not claim.lines:
+        return ["<p>Nothing billable.</p>"]
+    priced = claim.total_payment is not None
+    payment = "<th>Estimated payment</th>" if priced else ""
+    parts = [
+        GRID,
+        "<thead><tr><th>Code</th><th>Modifiers</th><th>Units</th><th>Minutes</th>"
+        f"{payment}</tr></thead><tbody>",
+    ]
+    for line in claim.lines:
+        amount = f"<td>{money(line.payment)}</td>" if priced else ""
+        parts.append(
+            f"<tr><td><b>{text(line.code)}</b></td>"
+            f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td><b>{line.units}</b></td>"
+            f"<td>{line.minutes}</td>{amount}</tr>"
+        )
+    parts.append("</tbody></table>")
+    return parts
+
+
 def visit_document(summary: VisitSummary) -> str:
     return f"<html><head><style>{STYLE}</style></head><body>{visit_body(summary)}</body></html>"
 
@@ -185,18 +213,34 @@ def day_document(day: DaySummary) -> str:
         _clinic(day.provider),
         f"<h1>Day report {day.day.isoformat()}</h1>",
         f"<p>Provider: {_provider_line(day.provider)}</p>",
+        "<h2>Claims</h2>",
         GRID,
-        "<thead><tr><th>Time</th><th>Patient</th><th>Codes × units</th><th>Timed minutes</th>"
-        "<th>Units</th></tr></thead><tbody>",
+        "<thead><tr><th>Patient</th><th>Payer</th><th>Visits</th><th>Code</th>"
+        "<th>Modifiers</th><th>Units</th><th>Minutes</th><th>Estimated payment</th></tr>"
+        "</thead><tbody>",
     ]
+    for claim in day.claims:
+        patient = text(claim.patient) + (f"<br/>MRN {text(claim.mrn)}" if claim.mrn else "")
+        first = (
+            f"<td>{patient}</td><td>{text(claim.payer_name)}</td>"
+            f"<td>{', '.join(map(str, claim.visit_ids))}</td>"
+        )
+        if not claim.lines:
+            parts.append(f'<tr>{first}<td colspan="5">nothing billable</td></tr>')
+        for index, line in enumerate(claim.lines):
+            who = first if index == 0 else "<td></td><td></td><td></td>"
+            parts.append(
+                f"<tr>{who}<td><b>{text(line.code)}</b></td>"
+                f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td>{line.units}</td>"
+                f"<td>{line.minutes}</td><td>{money(line.payment)}</td></tr>"
+            )
+    claims = len(day.claims)
+    minutes = sum(line.minutes for claim in day.claims for line in claim.lines)
     parts += [
-        f"<tr><td>{row.time}</td><td>{text(row.patient)}</td><td>{text(row.codes)}</td>"
-        f"<td>{row.timed_minutes}</td><td>{row.units}</td></tr>"
-        for row in day.rows
-    ]
-    parts += [
-        f"<tr><td></td><td><b>{len(day.rows)} visits</b></td><td></td>"
-        f"<td><b>{day.timed_minutes}</b></td><td><b>{day.total_units}</b></td></tr>",
+        f"<tr><td><b>{claims} claim{'' if claims == 1 else 's'}, {len(day.visits)} "
+        f"visit{'' if len(day.visits) == 1 else 's'}</b></td><td></td><td></td><td></td>"
+        f"<td></td><td><b>{day.total_units}</b></td><td><b>{minutes}</b></td>"
+        f"<td><b>{money(day.total_payment)}</b></td></tr>",
         "</tbody></table>",
         "<h2>The day's time</h2>",
         '<table cellspacing="0" cellpadding="2">',

@@ -1,21 +1,28 @@
 """The report model: every figure a visit summary or a day report shows, as plain data.
 
-Pure: built from tallies (timing) and settings; no Qt, no SQL. The renderers only lay it
-out, so what the PDF, the printer and the CSV say cannot disagree.
+Pure: built from tallies (timing), the claims (``ptclock.claims``, gathered by the caller —
+``report.export`` asks ``ptclock.claim_desk``) and settings; no Qt, no SQL. The units,
+modifiers, estimated payment and billing checks are the claim's — one per patient, payer and
+date of service — so the PDF, the printer, the CSV, ``ptclock claim`` and ``visit show``
+cannot disagree; a visit's own timers (minutes, clock-time blocks, notes, corrections) are
+the visit's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from ptclock.billing import Rule
+from ptclock.claims import Claim
 from ptclock.settings import Settings
-from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import Payer, Visit
 from ptclock.timing.tally import VisitTally
+
+PAYER_NAMES = {Payer.MEDICARE: "Medicare", Payer.COMMERCIAL: "Commercial", Payer.OTHER: "Other"}
 
 
 @dataclass(frozen=True)
@@ -83,20 +90,67 @@ PROVIDER_SETUP = (
 
 @dataclass(frozen=True)
 class SummaryLine:
+    """One code's time in this visit (its own timers; the units are the claim's)."""
+
     code: str
     descriptor: str
-    modifiers: tuple[str, ...]
     minutes: int
-    units: int
     timed: bool
     blocks: tuple[str, ...]
     """Clock-time blocks it was performed in (10:02–10:17): the evidence for distinct blocks."""
-    allocation: str
     body_part: str = ""
     exercises: str = ""
     goal: str = ""
-    payment: Decimal | None = None
-    """Estimated payment (fee schedule × units, CQ at 85%); None without a fee."""
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """One line of the claim: what the biller submits."""
+
+    code: str
+    descriptor: str
+    modifiers: tuple[str, ...]
+    units: int
+    minutes: int
+    payment: Decimal | None
+    """Estimated payment (fee schedule × units, CQ at 85%, Medicare's MPPR); None: no fee."""
+    timed: bool = True
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """The claim of one patient, payer and date of service, as the reports show it."""
+
+    date_of_service: date
+    patient: str
+    mrn: str
+    payer: Payer
+    rule: Rule
+    rule_words: str
+    visit_ids: tuple[int, ...]
+    providers: tuple[Provider, ...]
+    """The providers of its visits (one, but for a patient seen by two on one date)."""
+    lines: tuple[ClaimRow, ...]
+    timed_minutes: int
+    """Total timed code treatment minutes of the claim's visits (one-on-one, pooled)."""
+    treatment_minutes: int
+    allocation_words: str
+    """How the rule gives units, in words."""
+    allocations: tuple[str, ...]
+    """Per code: its minutes and how its units were allocated."""
+    warnings: tuple[str, ...]
+    """Edits, pooling, KX, overlaps, clock notes and student-time notices."""
+    modifier_notes: tuple[str, ...] = ()
+    """Each modifier with its one-sentence reason."""
+    total_payment: Decimal | None = None
+
+    @property
+    def total_units(self) -> int:
+        return sum(line.units for line in self.lines)
+
+    @property
+    def payer_name(self) -> str:
+        return PAYER_NAMES[self.payer]
 
 
 @dataclass(frozen=True)
@@ -122,38 +176,42 @@ class VisitSummary:
     rule_words: str
     lines: tuple[SummaryLine, ...]
     timed_minutes: int
+    """This visit's own timed minutes (the claim's, pooled, are ``claim.timed_minutes``)."""
     treatment_minutes: int
-    total_units: int
-    allocation_words: str
-    ties: tuple[str, ...]
     corrections: tuple[Correction, ...]
     note: str
-    checks: tuple[str, ...] = ()
-    """Edits, pooling, KX and student-time notices from the claim review."""
-    modifier_notes: tuple[str, ...] = ()
-    """Each modifier with its one-sentence reason."""
-    total_payment: Decimal | None = None
+    claim: ClaimSummary
+    """The claim this visit is billed on (with the date's other visits of the patient and
+    payer)."""
 
     @property
-    def billed_lines(self) -> tuple[SummaryLine, ...]:
-        return tuple(line for line in self.lines if line.units > 0)
+    def other_visits(self) -> tuple[int, ...]:
+        """The other visits billed on the same claim."""
+        return tuple(v for v in self.claim.visit_ids if v != self.visit_id)
 
+    @property
+    def total_units(self) -> int:
+        return self.claim.total_units
 
-@dataclass(frozen=True)
-class DayRow:
-    visit_id: int
-    time: str
-    patient: str
-    codes: str
-    timed_minutes: int
-    units: int
+    @property
+    def total_payment(self) -> Decimal | None:
+        return self.claim.total_payment
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return self.claim.warnings
+
+    @property
+    def modifier_notes(self) -> tuple[str, ...]:
+        return self.claim.modifier_notes
 
 
 @dataclass(frozen=True)
 class DaySummary:
     day: date
     provider: Provider
-    rows: tuple[DayRow, ...]
+    claims: tuple[ClaimSummary, ...]
+    """The date's claims with a visit of this provider's, one row per claim line."""
     visits: tuple[VisitSummary, ...]
     timed_minutes: int
     treatment_minutes: int
@@ -165,7 +223,7 @@ class DaySummary:
 
     @property
     def total_payment(self) -> Decimal | None:
-        known = [v.total_payment for v in self.visits if v.total_payment is not None]
+        known = [c.total_payment for c in self.claims if c.total_payment is not None]
         return sum(known, Decimal(0)) if known else None
 
     @property
@@ -195,79 +253,114 @@ def _minutes_change(seconds: int) -> str:
     return f"{sign}{whole} min" + (f" {rest} s" if rest else "")
 
 
-def modifiers_for(payer: Payer, timed_or_untimed: bool) -> tuple[str, ...]:
-    """GP marks physical therapy services on Medicare claims (BILLING_RULES.md, modifiers)."""
-    return ("GP",) if payer is Payer.MEDICARE and timed_or_untimed else ()
-
-
-def allocation_words(
-    timed: bool, minutes: int, units: int, full_units: int, extra_unit: bool, rule: Rule
-) -> str:
+def allocation_words(timed: bool, minutes: int, units: int, full_units: int, rule: Rule) -> str:
     """How a line got its units, in words (the evidence a biller or auditor reads)."""
     if not timed:
-        return "untimed: billed once per visit" if units else "untimed: no time recorded"
+        return "untimed: billed once per session" if units else "untimed: not billed"
     if minutes == 0:
         return "no time recorded"
     if rule is Rule.AMA:
-        return f"{minutes} minutes counted alone: {'no unit' if not units else f'{units} unit(s)'}"
+        return f"counted alone: {units or 'no'} unit{'' if units == 1 else 's'}"
     if units == 0:
         return "no unit: its minutes count in the pooled total"
     parts = []
+    full_units = min(full_units, units)
     if full_units:
         parts.append(f"{full_units} full 15-minute unit{'s' if full_units > 1 else ''}")
-    if extra_unit:
+    if units > full_units:
         parts.append("1 unit for its remaining minutes")
     return " + ".join(parts)
 
 
-def visit_summary(
-    tally: VisitTally, provider: Provider, claim: ClaimReview | None = None
-) -> VisitSummary:
+def claim_summary(
+    claim: Claim, providers: Sequence[Provider], modifier_notes: Sequence[str] = ()
+) -> ClaimSummary:
+    """The claim as the reports show it; ``providers``: of its visits, ``modifier_notes``: each
+    modifier with its reason (``claim_desk.modifier_reasons``)."""
+    billing = claim.billing
+    allocations = []
+    for billed in billing.lines:
+        units = sum(line.units for line in claim.lines_of(billed.code))
+        if billed.minutes == 0 and units == 0:
+            continue
+        if not units and not (billed.timed and claim.rule is Rule.CMS):
+            how = "not billed (see the billing checks)"
+        else:
+            how = allocation_words(
+                billed.timed, billed.minutes, units, billed.full_units, claim.rule
+            )
+        allocations.append(f"{billed.code}: {billed.minutes} min — {how}")
+    if claim.rule is Rule.CMS:
+        timed_units = sum(line.units for line in claim.lines if line.timed)
+        explanation = (
+            f"{billing.timed_minutes} total timed minutes give {timed_units} timed "
+            f"unit{'' if timed_units == 1 else 's'}; each code first gets its full 15-minute "
+            "units, the rest go to the codes with the most remaining minutes."
+        )
+    else:
+        explanation = (
+            "Each timed code is counted alone: 8 minutes give the first unit, then one more "
+            "every 15 minutes."
+        )
+    return ClaimSummary(
+        date_of_service=claim.date_of_service,
+        patient=claim.patient,
+        mrn=claim.mrn,
+        payer=claim.payer,
+        rule=claim.rule,
+        rule_words=claim.rule.in_words,
+        visit_ids=claim.visit_ids,
+        providers=tuple(dict.fromkeys(providers)),
+        lines=tuple(
+            ClaimRow(
+                line.code,
+                line.descriptor,
+                line.modifiers,
+                line.units,
+                line.minutes,
+                line.estimated_payment,
+                line.timed,
+            )
+            for line in claim.lines
+        ),
+        timed_minutes=billing.timed_minutes,
+        treatment_minutes=billing.treatment_minutes,
+        allocation_words=explanation,
+        allocations=tuple(allocations),
+        warnings=claim.warnings,
+        modifier_notes=tuple(modifier_notes),
+        total_payment=claim.total_payment,
+    )
+
+
+def visit_summary(tally: VisitTally, provider: Provider, claim: ClaimSummary) -> VisitSummary:
+    """The visit's summary: its own timers, and ``claim``, the claim it is billed on."""
     record = tally.record
     visit = record.visit
+    if visit.id not in claim.visit_ids:
+        raise ValueError(f"visit {visit.id} is not on the claim of visits {claim.visit_ids}")
     zone = zone_from_name(visit.zone)
     notes = {note.code: note for note in record.code_notes}
-    billing = tally.billing
     lines = []
-    for line, billed in zip(tally.codes, billing.lines, strict=True):
+    for line in tally.codes:
         blocks = tuple(
             f"{_clock(block.started_at, zone)}–"
             + (_clock(block.ended_at, zone) if block.ended_at else "running")
             for block in line.blocks
             if block.ended_at is None or block.ended_at > block.started_at
         )
-        allocation = allocation_words(
-            line.timed, line.minutes, line.units, billed.full_units, billed.extra_unit, tally.rule
-        )
         note = notes.get(line.code)
         lines.append(
             SummaryLine(
                 code=line.code,
                 descriptor=line.descriptor,
-                modifiers=(
-                    claim.modifiers_of(line.code) if claim else modifiers_for(visit.payer, True)
-                ),
                 minutes=line.minutes,
-                units=line.units,
                 timed=line.timed,
                 blocks=blocks,
-                allocation=allocation,
                 body_part=note.body_part if note else "",
                 exercises=note.exercises if note else "",
                 goal=note.goal if note else "",
-                payment=claim.payments.get(line.code) if claim else None,
             )
-        )
-    if tally.rule is Rule.CMS:
-        explanation = (
-            f"{billing.timed_minutes} total timed minutes give {billing.timed_units} timed "
-            "units; each code first gets its full 15-minute units, the rest go to the codes "
-            "with the most remaining minutes."
-        )
-    else:
-        explanation = (
-            "Each timed code is counted alone: 8 minutes give the first unit, then one more "
-            "every 15 minutes."
         )
     corrections = tuple(
         Correction(
@@ -283,9 +376,7 @@ def visit_summary(
         provider=provider,
         patient=visit.patient,
         mrn=visit.mrn,
-        payer={"medicare": "Medicare", "commercial": "Commercial", "other": "Other"}[
-            visit.payer.value
-        ],
+        payer=PAYER_NAMES[visit.payer],
         date_of_service=visit.date_of_service,
         start_time=_clock(visit.started_at, zone),
         end_time=_clock(visit.ended_at, zone) if visit.ended_at else "in progress",
@@ -293,18 +384,11 @@ def visit_summary(
         rule=tally.rule,
         rule_words=tally.rule.in_words,
         lines=tuple(lines),
-        timed_minutes=billing.timed_minutes,
-        treatment_minutes=billing.treatment_minutes,
-        total_units=billing.total_units,
-        allocation_words=explanation,
-        ties=tuple(tie.message for tie in billing.ties),
+        timed_minutes=tally.billing.timed_minutes,
+        treatment_minutes=tally.billing.treatment_minutes,
         corrections=corrections,
         note=visit.note,
-        checks=claim.warnings if claim else (),
-        modifier_notes=tuple(f"{m.code} {m.modifier}: {m.why}" for m in claim.modifiers)
-        if claim
-        else (),
-        total_payment=claim.total_payment if claim else None,
+        claim=claim,
     )
 
 
@@ -327,25 +411,18 @@ def covered_and_overlap(intervals: list[tuple[datetime, datetime]]) -> tuple[int
 
 def day_summary(
     day: date,
-    tallies: list[VisitTally],
+    tallies: Sequence[VisitTally],
     provider: Provider,
-    claims: list[ClaimReview] | None = None,
+    claims: Sequence[ClaimSummary],
 ) -> DaySummary:
-    reviews: list[ClaimReview | None] = list(claims) if claims else [None] * len(tallies)
+    """The provider's day: ``tallies`` are their visits, ``claims`` the date's claims those
+    visits are on (each visit on exactly one)."""
+    claim_of = {visit_id: claim for claim in claims for visit_id in claim.visit_ids}
     visits = tuple(
-        visit_summary(tally, provider.for_visit(tally.record.visit), claim)
-        for tally, claim in zip(tallies, reviews, strict=True)
-    )
-    rows = tuple(
-        DayRow(
-            summary.visit_id,
-            summary.start_time,
-            summary.patient,
-            ", ".join(f"{line.code}×{line.units}" for line in summary.billed_lines) or "—",
-            summary.timed_minutes,
-            summary.total_units,
+        visit_summary(
+            tally, provider.for_visit(tally.record.visit), claim_of[tally.record.visit.id]
         )
-        for summary in visits
+        for tally in tallies
     )
     intervals = [
         (block.started_at, block.ended_at or tally.now)
@@ -359,11 +436,11 @@ def day_summary(
     return DaySummary(
         day=day,
         provider=provider,
-        rows=rows,
+        claims=tuple(claims),
         visits=visits,
-        timed_minutes=sum(v.timed_minutes for v in visits),
-        treatment_minutes=sum(v.treatment_minutes for v in visits),
-        total_units=sum(v.total_units for v in visits),
+        timed_minutes=sum(c.timed_minutes for c in claims),
+        treatment_minutes=sum(c.treatment_minutes for c in claims),
+        total_units=sum(c.total_units for c in claims),
         covered_minutes=covered,
         overlap_minutes=overlap,
     )

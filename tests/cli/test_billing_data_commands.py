@@ -83,7 +83,10 @@ def test_two_same_day_visits_show_day_units(capsys: pytest.CaptureFixture[str]) 
         ok(capsys, "timer", "add", "97110", "20", "--reason", "forgot")
         ok(capsys, "visit", "end")
     data = json.loads(ok(capsys, "visit", "show", "2", "--json"))
-    assert data["total_units"] == 1
+    # Issue 13, defect 9: the visit shows the date's claim, 40 pooled minutes = 3 units
+    # (Pub. 100-04 ch. 5 §20.2), not its own 1.
+    assert data["total_units"] == 3
+    assert data["lines"][0]["units"] == 3 and data["claim"]["visits"] == [1, 2]
     day = data["claim"]["day"]
     assert (day["total_units"], day["visits_units"], day["difference"]) == (3, 2, 1)
     assert "Same-day pooling (CMS)" in ok(capsys, "visit", "show", "2")

@@ -67,7 +67,7 @@ def check_readers(capsys: pytest.CaptureFixture[str], tmp_path: Path, minutes: i
     assert "24 hours" in " ".join(pdf_text(pdf).split())
     csv = tmp_path / "day.csv"
     ok(capsys, "report", "--date", day, "--out", str(csv))
-    assert f"97110,GP,{minutes}," in csv.read_text()
+    assert f"97110,GP,{line['units']},{minutes}," in csv.read_text()  # units, then minutes
 
 
 def test_two_corrections_over_a_day_are_billed_and_flagged(

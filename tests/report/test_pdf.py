@@ -98,10 +98,12 @@ def test_a_long_day_flows_over_pages_with_numbers(
 def test_day_csv_file(clinic: Timekeeper, clock: FakeClock, tmp_path: Path) -> None:
     morning_visit(clinic, clock)
     path = export_day(clinic, DAY, tmp_path / "day.csv")
-    assert path.read_bytes().startswith(b"date_of_service,patient,mrn,provider,npi,code")
-    assert path.read_bytes().endswith(
-        b"\r\n2026-11-27,Ada Lovelace,,Jordan Lee,1234567893,97110,GP,24,1,cms,1"
-        b"\r\n2026-11-27,Ada Lovelace,,Jordan Lee,1234567893,97140,GP,12,1,cms,1\r\n"
+    # One row per claim line (issue 13), with the payer, the estimate and the claim's visits.
+    assert path.read_bytes() == (
+        b"date_of_service,patient,mrn,payer,rule,provider,npi,code,modifiers,units,minutes,"
+        b"estimated_payment,visits"
+        b"\r\n2026-11-27,Ada Lovelace,,medicare,cms,Jordan Lee,1234567893,97110,GP,1,24,,1"
+        b"\r\n2026-11-27,Ada Lovelace,,medicare,cms,Jordan Lee,1234567893,97140,GP,1,12,,1\r\n"
     )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
@@ -180,7 +182,7 @@ def test_long_notes_flow_over_pages_with_the_table_header_repeated(
     continued = [text for text in continued if "3x10 with a band" in text]
     assert len(continued) >= 2  # the services table itself runs over pages
     for text in continued:
-        assert "Code Service Modifiers Minutes Units Time blocks" in text.replace("ﬁ", "fi")
+        assert "Code Service Minutes Time blocks" in text.replace("ﬁ", "fi")
     for page in reader.pages:
         assert "Visit summary · Ada · DOS 2026-11-27" in " ".join(page.extract_text().split())
 
