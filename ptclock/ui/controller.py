@@ -16,12 +16,13 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
+from ptclock.claim_desk import ModifierReason, claim_for_visit_id, modifier_reasons
+from ptclock.claims import Claim
 from ptclock.settings import Settings
 from ptclock.store import StoreError, open_store
 from ptclock.store.restore import Restored
 from ptclock.store.restore import restore as restore_backup
 from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
-from ptclock.timing.claim import ClaimReview
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
@@ -61,7 +62,7 @@ class SessionController(QObject):
         self.performer = Performer.PT
         """Who performs the timers started from now on (PT, PTA, student)."""
         self._asked_long: set[tuple[int, str, str]] = set()
-        self._review_cache: tuple[tuple[object, ...], ClaimReview] | None = None
+        self._review_cache: tuple[tuple[object, ...], Claim] | None = None
         self._data_version = keeper.store.data_version()
         try:
             self.visit_id = keeper.visit().id
@@ -87,8 +88,10 @@ class SessionController(QObject):
             self.visit_id = None
             return None
 
-    def review(self, tally: VisitTally | None = None) -> ClaimReview | None:
-        """Edits, modifiers, pooling, payment and KX for the visit shown.
+    def review(self, tally: VisitTally | None = None) -> Claim | None:
+        """The claim the visit shown is billed on (its patient's, payer's and date's, pooled
+        with their other visits): edits, modifiers, payment, KX — what visit show, the PDFs
+        and the CSV say too.
 
         Recomputed when something was written or a code's minutes changed — not on every
         one-second tick, which only moves the seconds.
@@ -106,10 +109,14 @@ class SessionController(QObject):
         )
         if self._review_cache is None or self._review_cache[0] != key:
             try:
-                self._review_cache = (key, self.keeper.review(self.visit_id))
+                self._review_cache = (key, claim_for_visit_id(self.keeper, self.visit_id))
             except TimekeeperError:
                 return None
         return self._review_cache[1]
+
+    def modifier_reasons(self, claim: Claim) -> tuple[ModifierReason, ...]:
+        """Each modifier on the claim with the sentence that says why."""
+        return modifier_reasons(self.keeper, claim)
 
     def override_modifier(self, code: str, modifier: str, add: bool, reason: str) -> bool:
         visit_id = self.visit_id

@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
         if tally is None or claim is None:
             self.show_problem("Open a visit first.")
             return
-        dialog = ModifierDialog(tally, claim, self)
+        dialog = ModifierDialog(tally, self.controller.modifier_reasons(claim), self)
         if dialog.exec() == ModifierDialog.DialogCode.Accepted:
             self.controller.override_modifier(
                 dialog.code(), dialog.modifier(), dialog.adding(), dialog.reason()

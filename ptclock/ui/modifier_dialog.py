@@ -13,17 +13,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptclock.timing.claim import ClaimReview
+from ptclock.claim_desk import ModifierReason
 from ptclock.timing.tally import VisitTally
 
 
 class ModifierDialog(QDialog):
     def __init__(
-        self, tally: VisitTally, claim: ClaimReview, parent: QWidget | None = None
+        self,
+        tally: VisitTally,
+        reasons: tuple[ModifierReason, ...],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Change modifiers")
-        self.claim = claim
+        self.reasons = reasons
+        """The claim's modifiers, each with why it is there."""
         self.code_box = QComboBox()
         self.code_box.setAccessibleName("Code")
         for line in tally.codes:
@@ -75,7 +79,7 @@ class ModifierDialog(QDialog):
         return self.reason_edit.text().strip()
 
     def _update(self) -> None:
-        notes = [f"{m.modifier}: {m.why}" for m in self.claim.modifiers if m.code == self.code()]
+        notes = [f"{m.modifier}: {m.why}" for m in self.reasons if m.code == self.code()]
         self.current.setText("\n".join(notes) or "No modifier on this line.")
         ready = len(self.modifier()) == 2 and bool(self.reason())
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)

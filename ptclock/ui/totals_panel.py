@@ -6,7 +6,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ptclock.billing import Rule
-from ptclock.timing.claim import ClaimReview
+from ptclock.claims import Claim
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
 
@@ -60,8 +60,10 @@ class TotalsPanel(QFrame):
         label.setAccessibleName(name)
         return label
 
-    def show_tally(self, tally: VisitTally | None, claim: ClaimReview | None = None) -> None:
-        texts = ["No visit", "", "", "", "", "", "", ""] if tally is None else describe(tally)
+    def show_tally(self, tally: VisitTally | None, claim: Claim | None = None) -> None:
+        texts = (
+            ["No visit", "", "", "", "", "", "", ""] if tally is None else describe(tally, claim)
+        )
         texts += describe_claim(claim)
         for label, text in zip(self._labels, texts, strict=True):
             if label.text() != text:
@@ -69,22 +71,23 @@ class TotalsPanel(QFrame):
             label.setVisible(bool(text))
 
 
-def describe_claim(claim: ClaimReview | None) -> list[str]:
+def describe_claim(claim: Claim | None) -> list[str]:
     """Estimated payment, modifiers per code, and the checks (edits, pooling, KX)."""
     if claim is None:
         return ["", "", ""]
     payment = (
         f"Estimated payment: ${claim.total_payment:,.2f}" if claim.total_payment is not None else ""
     )
-    codes = dict.fromkeys(m.code for m in claim.modifiers)
+    codes = dict.fromkeys(line.code for line in claim.lines if line.modifiers)
     modifiers = "; ".join(f"{code}: {' '.join(claim.modifiers_of(code))}" for code in codes)
     checks = "\n".join(f"⚠ {warning}" for warning in claim.warnings)
     return [payment, f"Modifiers — {modifiers}" if modifiers else "", checks]
 
 
-def describe(tally: VisitTally) -> list[str]:
-    """The panel's sentences: units, rule, timed, treatment, next, floor, per code, tie."""
-    billing = tally.billing
+def describe(tally: VisitTally, claim: Claim | None = None) -> list[str]:
+    """The panel's sentences: units, rule, timed, treatment, next, floor, per code, tie —
+    of the claim the visit is on (the day's pooled minutes), else of the visit alone."""
+    billing = claim.billing if claim is not None else tally.billing
     more = billing.minutes_to_next_unit
     if more is None:
         next_unit = ""
@@ -102,9 +105,13 @@ def describe(tally: VisitTally) -> list[str]:
         ]
         floor = "; ".join(floors)
     allocation = ", ".join(f"{line.code} × {line.units}" for line in billing.lines if line.units)
+    rule = tally.rule.in_words
+    others = [v for v in (claim.visit_ids if claim else ()) if v != tally.record.visit.id]
+    if others:
+        rule += " · one claim with visit " + ", ".join(str(v) for v in others)
     return [
         f"Total: {words.units(billing.total_units)}",
-        tally.rule.in_words,
+        rule,
         f"Timed minutes: {billing.timed_minutes}",
         f"Treatment time: {billing.treatment_minutes} min",
         next_unit,
