@@ -64,7 +64,8 @@ class PayerNote:
         """One sentence for the window, ``visit show``, the PDFs and the claim warnings.
 
         "97010 is bundled by Medicare: not paid separately."
-        "97014 is not payable by Medicare: bill G0283 for unattended electrical stimulation."
+        "97014 is not payable by Medicare: billed as G0283 for unattended electrical
+        stimulation."
         """
         if self.status is PayerStatus.BUNDLED:
             return f"{self.code} is bundled by {self.payer}: not paid separately."
@@ -72,7 +73,7 @@ class PayerNote:
         if self.instead is None:
             return f"{head}: it is not paid, with or without a modifier."
         what = f" for {_in_sentence(self.instead_descriptor)}" if self.instead_descriptor else ""
-        return f"{head}: bill {self.instead}{what}."
+        return f"{head}: billed as {self.instead}{what}."
 
 
 def medicare_note(code: str, catalog: Catalog) -> PayerNote | None:

@@ -19,8 +19,9 @@ project's summary of them.
    counts a code's time on the date of the encounter; codes are never pooled with each
    other). The hints (next unit, spare minutes) are the pooled ``Claim.billing``.
 4. **Payer rules** (defect 11): ``billing.payer_rules`` — a Medicare-bundled code (97010) is
-   left off with a warning; a code Medicare does not pay (97014) stays, estimated at $0, with
-   the code to bill instead.
+   left off with a warning; a code Medicare does not pay but names a substitute for (97014,
+   unattended electrical stimulation) is billed as that substitute (G0283), with the
+   payer's sentence; one without a substitute stays, estimated at $0.
 5. **Ties** (defect 5): where the CMS allocation leaves a tie, the allocation under which no
    NCCI edit applies is preferred (the rule leaves the choice to the therapist).
 6. **NCCI edits** (defects 5, 6): an edit applies only between codes on the claim with units
@@ -320,7 +321,19 @@ def _claim(
         if f.edit.modifier == 0
         or not any(m in BYPASS_MODIFIERS for m in modifiers.get(f.edit.column2, ()))
     }
-    unpaid |= {code for code, note in notes.items() if note.status is PayerStatus.NOT_PAYABLE}
+    # A code the payer does not pay but names a substitute for (97014 → G0283 on Medicare)
+    # is billed as the substitute: the claim is what the biller submits. Without one, the
+    # line stays, estimated at $0, with the payer's sentence.
+    billed_as = {
+        code: note.instead
+        for code, note in notes.items()
+        if note.status is PayerStatus.NOT_PAYABLE and note.instead is not None
+    }
+    unpaid |= {
+        code
+        for code, note in notes.items()
+        if note.status is PayerStatus.NOT_PAYABLE and code not in billed_as
+    }
 
     planned: list[tuple[str, bool, int, int]] = []
     for code in on_claim:
@@ -331,7 +344,13 @@ def _claim(
         if split.assistant_units:
             planned.append((code, True, split.assistant_units, split.assistant_minutes))
     priced = [
-        Priced(code, count, cq, rules.fees.fee(code, payer.value, day.year), code not in unpaid)
+        Priced(
+            billed_as.get(code, code),
+            count,
+            cq,
+            rules.fees.fee(billed_as.get(code, code), payer.value, day.year),
+            code not in unpaid,
+        )
         for code, cq, count, _ in planned
     ]
     money = estimate(priced, medicare)
@@ -360,8 +379,19 @@ def _claim(
         if special.get((code, KX_MODIFIER), kx is not None and kx.passed):
             names.append(KX_MODIFIER)
         entry = codes[code]
+        descriptor = entry.descriptor
+        if code in billed_as:
+            descriptor = notes[code].instead_descriptor or descriptor
         lines.append(
-            ClaimLine(code, tuple(names), count, minutes, payment, entry.descriptor, entry.timed)
+            ClaimLine(
+                billed_as.get(code, code),
+                tuple(names),
+                count,
+                minutes,
+                payment,
+                descriptor,
+                entry.timed,
+            )
         )
 
     warnings += [

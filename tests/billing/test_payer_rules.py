@@ -35,7 +35,7 @@ def test_unattended_electrical_stimulation_is_g0283_for_medicare() -> None:
     assert note is not None
     assert (note.status, note.instead) == (PayerStatus.NOT_PAYABLE, "G0283")
     assert note.message == (
-        "97014 is not payable by Medicare: bill G0283 for unattended electrical stimulation."
+        "97014 is not payable by Medicare: billed as G0283 for unattended electrical stimulation."
     )
     assert not separately_payable("97014", "medicare", CATALOG)
 
@@ -90,7 +90,7 @@ def test_a_clinic_code_can_carry_a_medicare_rule(tmp_path: Path) -> None:
     assert first is not None and second is not None
     # An acronym at the start of the substitute's name keeps its capitals.
     assert first.message == (
-        "99991 is not payable by Medicare: bill 97161 for PT evaluation: low complexity."
+        "99991 is not payable by Medicare: billed as 97161 for PT evaluation: low complexity."
     )
     assert second.message == (
         "99992 is not payable by Medicare: it is not paid, with or without a modifier."

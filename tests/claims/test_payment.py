@@ -155,8 +155,10 @@ def note(code: str) -> str:
 def test_medicare_bundles_97010_and_pays_g0283_for_97014(
     cli: Cli, clock: FakeClock, tmp_path: Path
 ) -> None:
-    # 97010 is never paid separately by Medicare (left off); 97014 is not payable (G0283).
-    cli("fees", "import", fees(tmp_path, "code,amount\n97010,5.00\n97014,12.00\n"))
+    # 97010 is never paid separately by Medicare (left off); 97014 is not payable: the
+    # service is billed as G0283 (Palmetto GBA; Coding Ahead — see codes.csv's sources).
+    fee_rows = "code,amount\n97010,5.00\n97014,12.00\nG0283,11.50\n"
+    cli("fees", "import", fees(tmp_path, fee_rows))
     cli("visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare", "--concurrent")
     cli("timer", "start", "97010")
     cli("timer", "start", "97014")
@@ -165,7 +167,7 @@ def test_medicare_bundles_97010_and_pays_g0283_for_97014(
     assert claims(cli) == day(
         claim(
             [1],
-            [line("97014", ["GP"], 1, 15, "0.00")],
+            [line("G0283", ["GP"], 1, 15, "11.50")],
             [note("97010"), note("97014")],
         )
     )
