@@ -25,11 +25,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
+from ptclock.billing.edits import BYPASS_MODIFIERS
 from ptclock.claims import Claim, ClaimRules, build_claims, claims_for_date, medicare_spending
 from ptclock.claims.claim import ASSISTANT_MODIFIER, KX_MODIFIER, PT_MODIFIER, Overrides
 from ptclock.timekeeper import Timekeeper, TimekeeperError
-from ptclock.timing.claim import BYPASS_MODIFIERS, ModifierOverride
-from ptclock.timing.records import Payer, Visit
+from ptclock.timing.records import ModifierOverride, Payer, Visit
 from ptclock.timing.tally import VisitTally
 
 _SpentKey = tuple[int, date]

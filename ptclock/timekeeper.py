@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 
@@ -28,11 +27,11 @@ from ptclock.billing.money import FeeFileError, FeeSchedule, parse_fees
 from ptclock.settings import Settings
 from ptclock.store import Store
 from ptclock.store.store import PatientRow
-from ptclock.timing.claim import ClaimReview, ModifierOverride, review
 from ptclock.timing.clock import Clock, stamp, zone_name
 from ptclock.timing.clock_watch import TOLERANCE_SECONDS, ClockJump, ClockWatch, JumpKind
 from ptclock.timing.records import (
     CodeNote,
+    ModifierOverride,
     Payer,
     Performer,
     Segment,
@@ -80,7 +79,6 @@ class Timekeeper:
         self._seeded = False
         self._revision = 0
         """Counts this process's events; with PRAGMA data_version it dates cached sums."""
-        self._spent_cache: dict[tuple[int, int, int, int], Decimal] = {}
         self._records: dict[int, tuple[tuple[int, int, int], VisitRecord]] = {}
 
     @property
@@ -91,7 +89,6 @@ class Timekeeper:
     def forget_records(self) -> None:
         """Drop every cached record (the store was replaced, e.g. by a restored backup)."""
         self._records.clear()
-        self._spent_cache.clear()
         self._revision += 1
 
     # -- reading ------------------------------------------------------------------------
@@ -464,7 +461,7 @@ class Timekeeper:
             self.store.audit(now, zone, "code_note", visit.id, code, note_dict(old), note_dict(new))
         return new
 
-    # -- the claim: edits, modifiers, pooling, money -----------------------------------------
+    # -- what the claim is judged by: edits, fees, modifier overrides ------------------------
 
     def edit_table(self) -> EditTable:
         """CMS's edits (the imported quarterly file, else the shipped table) and payers' pairs."""
@@ -477,48 +474,6 @@ class Timekeeper:
 
     def fee_schedule(self) -> FeeSchedule:
         return FeeSchedule(self.store.fees())
-
-    def review(self, visit_id: int | None = None) -> ClaimReview:
-        """Edits, modifiers, same-day pooling, estimated payment and KX for one visit."""
-        tally = self.tally(visit_id)
-        visit = tally.record.visit
-        edits, fees = self.edit_table(), self.fee_schedule()
-        overrides = tuple(self.store.modifier_overrides(visit.id))
-        year = visit.date_of_service.year
-        same_day = [
-            self.tally(other.id)
-            for other in self.store.visits_of_patient(
-                visit.patient_id, visit.date_of_service, visit.date_of_service
-            )
-            if other.id != visit.id
-        ]
-        key = (visit.id, year, self._revision, self.store.data_version())
-        if key not in self._spent_cache:
-            # The patient's earlier visits this year: recomputed only after a change.
-            earlier = Decimal(0)
-            # Only Medicare Part B therapy counts toward the KX threshold: the earlier
-            # visits whose own payer is Medicare (issue 13, defect 2).
-            for other in self.store.visits_of_patient(
-                visit.patient_id, date(year, 1, 1), visit.date_of_service
-            ):
-                if other.payer is Payer.MEDICARE and (other.date_of_service, other.id) < (
-                    visit.date_of_service,
-                    visit.id,
-                ):
-                    spent = review(self.tally(other.id), self.catalog, edits, fees).total_payment
-                    earlier += spent or Decimal(0)
-            self._spent_cache = {key: earlier}
-        earlier = self._spent_cache[key]
-        return review(
-            tally,
-            self.catalog,
-            edits,
-            fees,
-            self.settings.kx_thresholds.get(year),
-            earlier,
-            same_day,
-            overrides,
-        )
 
     def import_edits(self, path: Path, payer: str = "") -> ImportResult:
         """Import CMS's quarterly PTP file (tab-delimited) or a payer's pairs (.csv).

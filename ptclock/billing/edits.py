@@ -42,9 +42,12 @@ from ptclock.billing.catalog import (
     read_lines,
     where,
 )
+from ptclock.billing.time_blocks import BlockCheck
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
 INDICATORS = (0, 1, 9)
+BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+"""The modifiers that bypass an edit with indicator 1 on the column-2 line."""
 MAX_PTP_BYTES = 1 << 30
 """CMS's practitioner PTP files are tens of megabytes each; a gigabyte is not one of them."""
 
@@ -130,6 +133,28 @@ class EditTable:
                     if edit.in_force(day) and edit.payer in ("", payer):
                         found.append(edit)
         return found
+
+
+@dataclass(frozen=True)
+class EditFinding:
+    """An edit that applies between two codes billed together, with the time-block check
+    behind a 59/XU (indicator 1 only) and the sentence the therapist reads."""
+
+    edit: PtpEdit
+    blocks: BlockCheck | None
+
+    @property
+    def message(self) -> str:
+        first, second = self.edit.column1, self.edit.column2
+        head = f"{first} + {second}: only {first} is paid"
+        if not self.edit.bypassable:
+            return f"{head}; no modifier can bypass this edit."
+        if self.blocks is None:
+            return f"{head} unless {second} has a modifier backed by documentation."
+        if self.blocks.supportable:
+            return f"{head} unless {second} gets 59/XU — {self.blocks.message}."
+        reason = self.blocks.message.removeprefix("not supportable: ")
+        return f"{head}; 59/XU not supportable: {reason}."
 
 
 def _date(text: str, source: str, line: int, what: str, compact: bool) -> date:

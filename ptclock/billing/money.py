@@ -1,4 +1,5 @@
-"""Fee schedules, estimated payment, the CQ reduction and the KX threshold.
+"""Fee schedules, the CQ payment share and the KX threshold (the estimate that uses them is
+``ptclock.claims.payment``).
 
 Sources: BILLING_RULES.md, "Money" and "Edits and modifiers". Payments differ by locality
 and payer, so fee schedules are user data (a CSV: code, amount, optionally payer, year and
@@ -69,11 +70,6 @@ class FeeSchedule:
             if key in self._index:
                 return self._index[key]
         return None
-
-    def amount(self, code: str, payer: str, year: int) -> Decimal | None:
-        """The most specific fee's amount (see ``fee``)."""
-        found = self.fee(code, payer, year)
-        return None if found is None else found.amount
 
 
 def parse_fees(text: str, catalog: Catalog, source: str) -> list[Fee]:
@@ -167,14 +163,6 @@ def pe_share(text: str, source: str, number: int) -> Decimal | None:
             "from 0 to 1 (0.45) or a percentage (45%)",
         )
     return share
-
-
-def line_payment(amount: Decimal | None, units: int, cq: bool) -> Decimal | None:
-    """Estimated payment of a line: units × fee, at 85% when the CQ reduction applies."""
-    if amount is None:
-        return None
-    total = amount * units * (CQ_PAYMENT_SHARE if cq else 1)
-    return total.quantize(CENT)
 
 
 def shipped_kx_thresholds() -> dict[int, Decimal]:

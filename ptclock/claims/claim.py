@@ -47,16 +47,15 @@ from itertools import combinations
 from typing import NamedTuple
 
 from ptclock.billing import Billing, Catalog, Rule, bill, payer_note
-from ptclock.billing.edits import EditTable
+from ptclock.billing.edits import BYPASS_MODIFIERS, EditFinding, EditTable
 from ptclock.billing.money import FeeSchedule, KxStatus
 from ptclock.billing.payer_rules import PayerNote, PayerStatus
 from ptclock.billing.time_blocks import check_blocks
 from ptclock.claims.assistant import UnitSplit, split_units, untimed_needs_cq
 from ptclock.claims.one_on_one import timed_minutes
 from ptclock.claims.payment import Priced, estimate
-from ptclock.timing.claim import BYPASS_MODIFIERS, EditFinding, ModifierOverride
 from ptclock.timing.clock import zone_from_name
-from ptclock.timing.records import Payer
+from ptclock.timing.records import ModifierOverride, Payer
 from ptclock.timing.tally import VisitTally
 
 PT_MODIFIER = "GP"
@@ -282,7 +281,7 @@ def _claim(
     findings = []
     for edit in rules.edits.applying(on_claim, day, payer.value):
         blocks = None
-        if edit.modifier == 1:
+        if edit.bypassable:
             blocks = check_blocks(
                 edit.column1,
                 _intervals(tallies, edit.column1),
@@ -318,7 +317,7 @@ def _claim(
     unpaid = {
         f.edit.column2
         for f in findings
-        if f.edit.modifier == 0
+        if not f.edit.bypassable
         or not any(m in BYPASS_MODIFIERS for m in modifiers.get(f.edit.column2, ()))
     }
     # A code the payer does not pay but names a substitute for (97014 → G0283 on Medicare)

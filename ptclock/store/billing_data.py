@@ -13,7 +13,7 @@ from decimal import Decimal
 from ptclock.billing.edits import PtpEdit
 from ptclock.billing.money import Fee
 from ptclock.store.timestamps import to_text
-from ptclock.timing.claim import ModifierOverride
+from ptclock.timing.records import ModifierOverride
 
 
 class BillingData:

@@ -113,6 +113,17 @@ class CodeNote:
 
 
 @dataclass(frozen=True)
+class ModifierOverride:
+    """The therapist adds or removes a modifier on a code's line, with a reason: it has the
+    last word over the modifiers the claim suggests."""
+
+    code: str
+    modifier: str
+    add: bool
+    reason: str
+
+
+@dataclass(frozen=True)
 class ClockNote:
     """The computer slept, or its wall clock was set, while this visit's timers ran: shown
     with the visit (visit show, the reports, the window) as well as in the audit trail."""

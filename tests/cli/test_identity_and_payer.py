@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ptclock import paths
+from ptclock.claim_desk import claim_for_visit_id
 from ptclock.settings import Settings, load_settings, save_settings
 from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
@@ -206,7 +207,7 @@ def test_kx_year_to_date_counts_only_medicare_visits(tmp_path: Path) -> None:
         tk.add_minutes("97110", 15, "x")
         tk.end()
         clock.advance(minutes=24 * 60)
-    medicare = [tk.review(visit).kx for visit in visits[1::2]]
+    medicare = [claim_for_visit_id(tk, visit).kx for visit in visits[1::2]]
     assert [kx.year_to_date for kx in medicare if kx] == [Decimal(30), Decimal(60)]
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from ptclock import paths
 from ptclock.billing import Rule, bill
+from ptclock.claim_desk import claim_for_visit_id
 from ptclock.report.export import visit_model
 from ptclock.timekeeper import Timekeeper, TimekeeperError, check_correction
 from ptclock.timing.clock import FakeClock
@@ -77,8 +78,8 @@ def test_two_corrections_over_a_day_are_billed_and_flagged(
     tally = over_a_day_by_corrections.tally(1)  # what the window shows every second
     assert tally.over_a_day == ("97110",)
     assert tally.code("97110").units == 96
-    review = over_a_day_by_corrections.review(1)
-    assert any(FLAG in warning for warning in review.warnings)
+    claim = claim_for_visit_id(over_a_day_by_corrections, 1)
+    assert any(FLAG in warning for warning in claim.warnings)
     assert any(FLAG in check for check in visit_model(over_a_day_by_corrections, 1).checks)
 
 

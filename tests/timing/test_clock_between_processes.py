@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ptclock.claim_desk import claim_for_visit_id
 from ptclock.store import AuditEntry, open_store
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
@@ -109,7 +110,7 @@ def test_a_clock_set_back_does_not_change_the_59_evidence(tmp_path: Path) -> Non
     tk.check_clock()
     clock.advance(minutes=10)
     tk.stop()
-    (finding,) = tk.review(visit).edits
+    (finding,) = claim_for_visit_id(tk, visit).edits
     assert finding.blocks is not None and finding.blocks.supportable, finding.message
     assert seconds(tk, "97530", visit) == 15 * 60
 
@@ -119,10 +120,10 @@ def test_a_sleep_or_clock_change_is_shown_with_the_visit(tmp_path: Path) -> None
     # only in the audit trail.
     second = stopped_later(tmp_path, five_minutes_then_asleep_for_thirty)
     assert "10:35: the computer was asleep 30 min while 97110 ran" in " ".join(
-        second.review(1).warnings
+        claim_for_visit_id(second, 1).warnings
     )
     other = stopped_later(tmp_path / "b", nine_minutes_then_set_an_hour_back)
     assert any(
         "the computer's clock was set back 60 min while 97110 ran" in warning
-        for warning in other.review(1).warnings
+        for warning in claim_for_visit_id(other, 1).warnings
     )
