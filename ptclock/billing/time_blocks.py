@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from enum import Enum
 from itertools import pairwise
 
@@ -42,10 +42,17 @@ class BlockCheck:
         return self.kind in (BlockKind.DISTINCT, BlockKind.TOUCHING, BlockKind.SPLIT)
 
 
+SHORTEST_BLOCK = timedelta(minutes=1)
+"""A timer run shorter than a minute (started and stopped at once, the time then entered as a
+correction) shows no clock time of treatment: it is not evidence, and not shown as
+"17:12–17:12"."""
+
+
 def merge(intervals: Sequence[Interval]) -> list[Interval]:
-    """One code's intervals joined where they touch or overlap (a timer split by a clock fix)."""
+    """One code's intervals joined where they touch or overlap (a timer split by a clock fix);
+    runs under a minute left out."""
     blocks: list[Interval] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
+    for start, end in sorted(i for i in intervals if i[1] - i[0] >= SHORTEST_BLOCK):
         if blocks and start <= blocks[-1][1]:
             blocks[-1] = (blocks[-1][0], max(blocks[-1][1], end))
         else:

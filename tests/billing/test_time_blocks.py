@@ -69,3 +69,12 @@ def test_split_segments_of_one_code_count_as_one_block() -> None:
 def test_time_only_from_corrections_is_no_evidence() -> None:
     check = check_blocks("97530", [block(0, 15)], "97140", [], ZONE)
     assert check.kind is BlockKind.NOT_TIMED and not check.supportable
+
+
+def test_a_timer_run_under_a_minute_is_no_evidence() -> None:
+    # Started and stopped at once, the minutes then entered as a correction: the seconds of
+    # clock time show no treatment (and "10:00–10:00" would read as a block).
+    blink = (at(0), at(0) + timedelta(seconds=20))
+    check = check_blocks("97140", [blink], "97530", [block(1, 21)], ZONE)
+    assert check.kind is BlockKind.NOT_TIMED and not check.supportable
+    assert "97140 has no timer blocks" in check.message
