@@ -101,6 +101,35 @@ class Billing:
     """CMS: the timed total below which a unit is lost; None under AMA (see the lines)."""
     ties: tuple[Tie, ...] = ()
 
+    # -- the sentences about unit boundaries: written here once for the window, the CLI
+    # and the reports ---------------------------------------------------------------------
+
+    def next_unit_words(self) -> str | None:
+        """How far the next unit is: "13 more timed minutes" (CMS: on any timed code), "1 more
+        minute of 97140" (AMA: the code closest to its next unit); None without timed codes."""
+        more = self.minutes_to_next_unit
+        if more is None:
+            return None
+        if self.rule is Rule.CMS:
+            return _counted(more, "more timed minute")
+        return f"{_counted(more, 'more minute')} of {self.next_unit_code}"
+
+    def unit_loss_words(self) -> list[str]:
+        """Where a unit would be lost: CMS "below 38 timed minutes (2 to spare)" for the
+        visit; AMA "97110 loses a unit below 23 minutes (2 to spare)" per code."""
+        if self.rule is Rule.CMS:
+            if self.unit_floor_minutes is None:
+                return []
+            return [
+                f"below {self.unit_floor_minutes} timed minutes ({self.minutes_spare} to spare)"
+            ]
+        return [
+            f"{line.code} loses a unit below {line.minutes - line.minutes_spare} minutes "
+            f"({line.minutes_spare} to spare)"
+            for line in self.lines
+            if line.minutes_spare is not None
+        ]
+
     @property
     def next_unit_code(self) -> str | None:
         """AMA: the code closest to its next unit (the one ``minutes_to_next_unit`` is for)."""
@@ -122,3 +151,7 @@ class Billing:
             if line.code == code:
                 return line
         raise KeyError(code)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")

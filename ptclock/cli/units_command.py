@@ -110,26 +110,17 @@ def billing_table(billing: Billing) -> str:
 
 
 def boundary_sentences(billing: Billing) -> list[str]:
-    """How close the visit is to a unit boundary, in both directions, in words."""
+    """How close the visit is to a unit boundary, in both directions (the words are
+    Billing's, the same in the window)."""
     sentences = []
-    more = billing.minutes_to_next_unit
-    if more is not None and billing.rule is Rule.CMS:
-        sentences.append(f"Next unit:             {minutes_word(more, 'more timed')}")
-    elif more is not None:
-        sentences.append(
-            f"Next unit:             {minutes_word(more, 'more')} of {billing.next_unit_code}"
-        )
-    if billing.rule is Rule.CMS and billing.unit_floor_minutes is not None:
-        sentences.append(
-            f"Unit lost below:       {billing.unit_floor_minutes} timed minutes "
-            f"({billing.minutes_spare} to spare)"
-        )
-    for line in billing.lines:
-        if billing.rule is Rule.AMA and line.minutes_spare is not None:
-            sentences.append(
-                f"{line.code} loses a unit below {line.minutes - line.minutes_spare} minutes "
-                f"({line.minutes_spare} to spare)"
-            )
+    more = billing.next_unit_words()
+    if more is not None:
+        sentences.append(f"Next unit:             {more}")
+    for loss in billing.unit_loss_words():
+        if billing.rule is Rule.CMS:
+            sentences.append(f"Unit lost below:       {loss.removeprefix('below ')}")
+        else:
+            sentences.append(loss)
     return sentences
 
 

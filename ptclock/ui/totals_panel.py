@@ -88,22 +88,10 @@ def describe(tally: VisitTally, claim: Claim | None = None) -> list[str]:
     """The panel's sentences: units, rule, timed, treatment, next, floor, per code, tie —
     of the claim the visit is on (the day's pooled minutes), else of the visit alone."""
     billing = claim.billing if claim is not None else tally.billing
-    more = billing.minutes_to_next_unit
-    if more is None:
-        next_unit = ""
-    elif billing.rule is Rule.CMS:
-        next_unit = f"{words.minutes(more)} more for the next unit"
-    else:
-        next_unit = f"{words.minutes(more)} more of {billing.next_unit_code} for the next unit"
-    if billing.rule is Rule.CMS and billing.unit_floor_minutes is not None:
-        floor = f"Unit lost below {billing.unit_floor_minutes} timed minutes"
-    else:
-        floors = [
-            f"{line.code} loses a unit below {line.minutes - line.minutes_spare} min"
-            for line in billing.lines
-            if line.minutes_spare is not None
-        ]
-        floor = "; ".join(floors)
+    more = billing.next_unit_words()
+    next_unit = f"{more} for the next unit" if more is not None else ""
+    losses = billing.unit_loss_words()
+    floor = f"Unit lost {losses[0]}" if billing.rule is Rule.CMS and losses else "; ".join(losses)
     allocation = ", ".join(f"{line.code} × {line.units}" for line in billing.lines if line.units)
     rule = tally.rule.in_words
     others = [v for v in (claim.visit_ids if claim else ()) if v != tally.record.visit.id]

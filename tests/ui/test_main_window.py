@@ -50,12 +50,12 @@ def test_start_visit_then_time_a_code(window: MainWindow, qtbot: QtBot, clock: F
     clock.advance(minutes=7, seconds=59)
     window.tick()
     assert (tile.time_label.text(), tile.units_label.text()) == ("7:59", "0 units")
-    assert window.totals.next_label.text() == "1 minute more for the next unit"
+    assert window.totals.next_label.text() == "1 more timed minute for the next unit"
     clock.advance(seconds=1)
     window.tick()
     assert (tile.time_label.text(), tile.units_label.text()) == ("8:00", "1 unit")
     assert window.totals.units_label.text() == "Total: 1 unit"
-    assert window.totals.floor_label.text() == "Unit lost below 8 timed minutes"
+    assert window.totals.floor_label.text() == "Unit lost below 8 timed minutes (0 to spare)"
     assert "running" in tile.accessibleName() and "8 minutes 0 seconds" in tile.accessibleName()
 
 
@@ -120,7 +120,7 @@ def test_rule_switch_in_one_click(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.mouseClick(window.header.rule_button, Qt.MouseButton.LeftButton)
     assert window.totals.units_label.text() == "Total: 2 units"
     assert "AMA per-code rule" in window.header.details_label.text()
-    assert window.totals.next_label.text() == "1 minute more of 97140 for the next unit"
+    assert window.totals.next_label.text() == "1 more minute of 97140 for the next unit"
 
 
 def test_tie_notice(window: MainWindow, qtbot: QtBot) -> None:
