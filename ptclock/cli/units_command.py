@@ -122,9 +122,3 @@ def boundary_sentences(billing: Billing) -> list[str]:
         else:
             sentences.append(loss)
     return sentences
-
-
-def minutes_word(count: int, adjective: str = "") -> str:
-    """ "1 more minute", "13 more minutes": the number with its word, singular when it is one."""
-    words = [str(count)] + ([adjective] if adjective else [])
-    return " ".join([*words, "minute" if count == 1 else "minutes"])
