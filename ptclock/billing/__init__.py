@@ -1,6 +1,6 @@
 """Billing rules: CPT codes and how minutes per code become units. Pure: no clock, no Qt, no SQL.
 
-Every rule is a pure function of minutes per code (see ../shared/BILLING_RULES.md for the
+Every rule is a pure function of minutes per code (docs/billing.md explains each, with its
 sources), so it is exhaustively testable and the same from the window, the CLI and reports.
 """
 

@@ -1,6 +1,6 @@
 """The code catalog: which CPT codes exist, what they are called, and whether they are timed.
 
-The catalog is data, not code (BILLING_RULES.md, "Timed and untimed codes"): the shipped
+The catalog is data, not code (docs/billing.md, "Timed and untimed codes"): the shipped
 list lives in ``ptclock/resources/codes.csv`` and a clinic adds its own codes (OT, SLP,
 local codes) in a ``codes.csv`` of the same shape in its config directory, without a
 release. The file format is CSV with a header row ``code,descriptor,kind,category,details``

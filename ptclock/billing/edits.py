@@ -1,7 +1,7 @@
 """NCCI procedure-to-procedure (PTP) edits: which code of a pair is paid, and whether a
 modifier can bypass the edit.
 
-Source: BILLING_RULES.md, "Edits and modifiers", and the sources cited row by row in
+Source: docs/billing.md, "NCCI edits", and the sources cited row by row in
 ``ptclock/resources/ncci_pairs.csv``. Of a pair, only the column-1 code is paid unless the
 modifier indicator is 1 and a modifier (59, or the more specific XE/XS/XP/XU) on the
 column-2 line is justified by distinct, separately documented time blocks (APTA, "NCCI Code

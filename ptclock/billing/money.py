@@ -1,7 +1,7 @@
 """Fee schedules, the CQ payment share and the KX threshold (the estimate that uses them is
 ``ptclock.claims.payment``).
 
-Sources: BILLING_RULES.md, "Money" and "Edits and modifiers". Payments differ by locality
+Sources: docs/billing.md, "Estimated payment" and "Modifiers". Payments differ by locality
 and payer, so fee schedules are user data (a CSV: code, amount, optionally payer, year and
 pe_share). ``pe_share`` is the practice-expense part of the amount, as a fraction (0.45) or a
 percentage (45%): Medicare's multiple procedure payment reduction (MPPR) takes 50% of it from

@@ -1,7 +1,7 @@
 """The AMA/CPT per-code midpoint rule.
 
 Source: CPT time-rule guidance, "a unit of time is attained when the mid-point is passed"
-(BILLING_RULES.md, "AMA / CPT per-code rule"). Each timed code is counted alone with the
+(docs/billing.md, "The AMA per-code rule"). Each timed code is counted alone with the
 same thresholds as the unit table (8 → 1, 23 → 2, 38 → 3 …); leftover minutes are never
 pooled across codes. Untimed codes are billed once each. Some payers call this the
 substantial-portion methodology.

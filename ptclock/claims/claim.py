@@ -1,7 +1,7 @@
 """The claim: what a biller submits for one patient, one payer and one date of service.
 
 Built purely from that day's visit tallies (``timing.tally.VisitTally``) and the rules
-(``billing``). Every rule below is cited where it comes from; BILLING_RULES.md is the
+(``billing``). Every rule below is cited where it comes from; docs/billing.md is the
 project's summary of them.
 
 1. **Which visits** (issue 13, defects 1, 2, 9): one claim per patient (the patient record,
@@ -25,7 +25,7 @@ project's summary of them.
 5. **Ties** (defect 5): where the CMS allocation leaves a tie, the allocation under which no
    NCCI edit applies is preferred (the rule leaves the choice to the therapist).
 6. **NCCI edits** (defects 5, 6): an edit applies only between codes on the claim with units
-   (BILLING_RULES.md, "Edits and modifiers"), checked across all the claim's visits of the
+   (docs/billing.md, "NCCI edits"), checked across all the claim's visits of the
    date; the time blocks of all the visits are the 59/XU evidence (CMS "Proper Use of
    Modifier 59", Example 9, ``billing.time_blocks``).
 7. **Modifiers**: GP on every Medicare line (PT services, Pub. 100-04 ch. 5 §20.1); XU

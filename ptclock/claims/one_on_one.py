@@ -4,7 +4,7 @@ Timed codes are billed for the time the therapist is directly working with the p
 Pub. 100-04 ch. 5 §20.2 ("Counting Minutes for Timed Codes in 15 Minute Units") counts the
 minutes of each timed service, and Pub. 100-02 ch. 15 §220.3 asks for the "total timed code
 treatment minutes" of the day; a minute of one-on-one time is one minute, never two
-(BILLING_RULES.md: "one clock minute is never billed under two timed codes"). When timers
+(docs/billing.md, "Only one-on-one minutes count"). When timers
 overlap — two codes of a concurrent visit, or visits of the same patient that ran at once —
 each overlapping second is therefore counted once:
 

@@ -1,7 +1,7 @@
 """The command line: ``ptclock`` opens the window; subcommands do the same work headless.
 
 Exit status 0 on success and 2 on bad input, with one clear line on stderr and nothing on
-stdout (../shared/DESIGN.md, "Command-line contract"); 1 when the database or the disk is
+stdout (README.md, "The command line"); 1 when the database or the disk is
 the problem (damaged file, newer schema, no permission), also with one line.
 """
 

@@ -1,4 +1,4 @@
-"""The SQLite store: the only package that speaks SQL (../shared/DESIGN.md)."""
+"""The SQLite store: the only package that speaks SQL (docs/architecture.md)."""
 
 from ptclock.store.errors import StoreError, UnusableDatabase, WindowAlreadyOpen
 from ptclock.store.store import AuditEntry, Store, open_memory_store, open_store

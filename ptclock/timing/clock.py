@@ -1,7 +1,7 @@
 """Where "now" comes from. Passed in everywhere, replaced by a fake one in tests.
 
 Durations are never counted by ticking: they are derived from stored UTC timestamps and
-the clock's ``now()`` (../shared/DESIGN.md, "Time rules"). The monotonic and since-boot
+the clock's ``now()`` (docs/architecture.md, "Time rules"). The monotonic and since-boot
 readings exist only to notice when the wall clock jumps or the machine slept.
 """
 

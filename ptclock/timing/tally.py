@@ -2,7 +2,7 @@
 
 A code's seconds = Σ (ended or now − started) over its segments + Σ corrections, never
 below zero. Billing minutes are whole minutes of that, floored, so no unbilled second is
-ever rounded up (../shared/DESIGN.md, "Time rules the code must hold").
+ever rounded up (docs/architecture.md, "Time rules").
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def code_seconds(
 ) -> int:
     """Billable whole seconds of ``code``: its segments plus its corrections, never below zero.
 
-    A student's segments are not billable (BILLING_RULES.md, modifiers): they are shown
+    A student's segments are not billable (docs/billing.md, "Student time"): they are shown
     apart (``student_seconds``) and left out here.
     """
     performed = sum(

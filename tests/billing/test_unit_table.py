@@ -11,7 +11,7 @@ from ptclock.billing.unit_table import (
     units_for_minutes,
 )
 
-# The table as BILLING_RULES.md prints it; the pattern continues every 15 minutes.
+# The table as docs/billing.md prints it; the pattern continues every 15 minutes.
 PRINTED_TABLE = [
     (0, 7, 0),
     (8, 22, 1),

@@ -1,6 +1,6 @@
 """Issue 13, defects 5, 6 and 8: NCCI edits between the codes actually on the claim.
 
-Sources: BILLING_RULES.md, "Edits and modifiers" (an edit applies only when both codes are on
+Sources: docs/billing.md, "NCCI edits" (an edit applies only when both codes are on
 the claim, a code with 0 units is not; per patient, provider and date of service, across the
 day's visits); CMS "Proper Use of Modifier 59" (MLN1783722), Example 9: 97140 is column 1 and
 97530 column 2, the time blocks may be split, and no modifier when both were performed in the

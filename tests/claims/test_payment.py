@@ -7,7 +7,7 @@ gets full work and malpractice and 50% of its PE; equal PE ranks by the total fe
 CQ units at 85% (Social Security Act §1834(v)). Medicare and 97010 / 97014: the catalog's
 ``medicare`` column via ``billing.payer_rules`` (Palmetto GBA on 97010; MAC LCD notes on
 G0283). KX: the patient's Medicare Part B therapy spending this year against the year's
-threshold (BILLING_RULES.md; $2,480 in 2026).
+threshold (docs/billing.md, "KX"; $2,480 in 2026).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 the CMS rule, never across payers or rules.
 
 Sources: CMS Pub. 100-04 ch. 5 §20.2 (the 8-minute rule counts the timed minutes of the date
-of service); BILLING_RULES.md, "Edits and modifiers" (same-day pooling is a Medicare rule: the
+of service); docs/billing.md, "NCCI edits" (same-day pooling is a Medicare rule: the
 timed minutes of one patient's Medicare visits on one date, never minutes billed to another
 payer); the issue: First Coast rejects timed codes split across lines, so a code is billed on
 one line per modifier set with the pooled units, and the payment follows the pool. Under the
