@@ -46,6 +46,8 @@ MAX_NAME = 300
 MAX_MRN = 64
 MAX_TEXT = 4000
 MAX_CORRECTION_MINUTES = 24 * 60
+SLEEP_DISCARDED = "computer was asleep: time discarded"
+"""The reason on the corrections that take a sleep back off the timers."""
 
 
 class TimekeeperError(ValueError):
@@ -178,10 +180,8 @@ class Timekeeper:
                 now,
                 zone,
                 "visit_new",
-                visit_id,
-                None,
-                None,
-                {
+                visit_id=visit_id,
+                after={
                     "patient_id": patient_id,
                     "payer": payer.value,
                     "rule": rule.value,
@@ -260,13 +260,7 @@ class Timekeeper:
         if added:
             self.store.complete_patient(patient.id, mrn, dob)
             self.store.audit(
-                now,
-                zone,
-                "patient_identity",
-                None,
-                None,
-                None,
-                {"patient_id": patient.id, "added": added},
+                now, zone, "patient_identity", after={"patient_id": patient.id, "added": added}
             )
         return patient.id
 
@@ -280,7 +274,7 @@ class Timekeeper:
                 self._close(segment, now, zone, "pause")
             codes = tuple(segment.code for segment in running)
             self.store.update_visit(visit.id, status=VisitStatus.PAUSED, paused_codes=codes)
-            self.store.audit(now, zone, "visit_pause", visit.id, None, None, {"stopped": codes})
+            self.store.audit(now, zone, "visit_pause", visit_id=visit.id, after={"stopped": codes})
 
     def resume(self, visit_id: int | None = None) -> None:
         """Resume a paused visit and restart the timers that were running at the pause."""
@@ -290,7 +284,11 @@ class Timekeeper:
                 raise TimekeeperError(f"visit {visit.id} is not paused")
             self.store.update_visit(visit.id, status=VisitStatus.OPEN, paused_codes=())
             self.store.audit(
-                now, zone, "visit_resume", visit.id, None, None, {"restarted": visit.paused_codes}
+                now,
+                zone,
+                "visit_resume",
+                visit_id=visit.id,
+                after={"restarted": visit.paused_codes},
             )
             resumed = replace(visit, status=VisitStatus.OPEN, paused_codes=())
             for code in visit.paused_codes:
@@ -308,10 +306,9 @@ class Timekeeper:
                 now,
                 zone,
                 "visit_end",
-                visit.id,
-                None,
-                {"status": visit.status.value},
-                {"status": "ended"},
+                visit_id=visit.id,
+                before={"status": visit.status.value},
+                after={"status": "ended"},
             )
 
     def set_rule(self, rule: Rule, visit_id: int | None = None) -> None:
@@ -324,10 +321,9 @@ class Timekeeper:
                 now,
                 zone,
                 "visit_rule",
-                visit.id,
-                None,
-                {"rule": visit.rule.value},
-                {"rule": rule.value},
+                visit_id=visit.id,
+                before={"rule": visit.rule.value},
+                after={"rule": rule.value},
             )
 
     def set_visit_note(self, text: str, visit_id: int | None = None) -> None:
@@ -336,7 +332,12 @@ class Timekeeper:
             visit = self.visit(visit_id)
             self.store.update_visit(visit.id, note=note)
             self.store.audit(
-                now, zone, "visit_note", visit.id, None, {"note": visit.note}, {"note": note}
+                now,
+                zone,
+                "visit_note",
+                visit_id=visit.id,
+                before={"note": visit.note},
+                after={"note": note},
             )
 
     # -- timers -------------------------------------------------------------------------
@@ -350,7 +351,9 @@ class Timekeeper:
             visit = self._open_visit(visit_id)
             if visit.status is VisitStatus.PAUSED:
                 self.store.update_visit(visit.id, status=VisitStatus.OPEN, paused_codes=())
-                self.store.audit(now, zone, "visit_resume", visit.id, None, None, {"restarted": []})
+                self.store.audit(
+                    now, zone, "visit_resume", visit_id=visit.id, after={"restarted": []}
+                )
                 visit = replace(visit, status=VisitStatus.OPEN, paused_codes=())
             return self._start(visit, code, now, zone, performer)
 
@@ -374,6 +377,35 @@ class Timekeeper:
                 self._close(segment, now, zone, "stop")
         return tuple(segment.code for segment in running)
 
+    def stop_all(self) -> tuple[tuple[int, str], ...]:
+        """Stop every running timer of every open visit in one event (the window closing,
+        say): (visit id, code) of each timer stopped, none when nothing was running."""
+        with self._event() as (now, zone):
+            running = self._running_in_open_visits()
+            for segment in running:
+                self._close(segment, now, zone, "stop")
+        return tuple((segment.visit_id, segment.code) for segment in running)
+
+    def discard_sleep(self, gap_seconds: int, keep_running: bool) -> tuple[tuple[int, str], ...]:
+        """Take the time the computer slept (``gap_seconds``) back off every running timer of
+        the open visits and, unless ``keep_running``, stop them, in one event. Each timer's
+        code loses at most the time it has (never below zero); each change is a correction
+        with the reason ``SLEEP_DISCARDED``. (visit id, code) of each timer that was running."""
+        if gap_seconds < 0:
+            raise TimekeeperError(f"a sleep of {gap_seconds} seconds cannot be discarded")
+        with self._event() as (now, zone):
+            running = self._running_in_open_visits()
+            for segment in running:
+                before = self._seconds(segment.visit_id, segment.code, now)
+                taken = min(gap_seconds, before)
+                if taken > 0:
+                    self._correct(
+                        segment.visit_id, segment.code, before, -taken, SLEEP_DISCARDED, now, zone
+                    )
+                if not keep_running:
+                    self._close(segment, now, zone, "stop")
+        return tuple((segment.visit_id, segment.code) for segment in running)
+
     # -- corrections and notes ----------------------------------------------------------
 
     def add_minutes(self, code: str, minutes: int, reason: str, visit_id: int | None = None) -> int:
@@ -390,16 +422,29 @@ class Timekeeper:
                     f"removing {-minutes} minutes would take {code} below zero: it has "
                     f"{clock_text(before)} in visit {visit.id}"
                 )
-            adjustment = self.store.add_adjustment(visit.id, code, minutes * 60, why, now, zone)
-            self.store.audit(
-                now,
-                zone,
-                "correction",
-                visit.id,
-                code,
-                {"seconds": before},
-                {"seconds": before + minutes * 60, "reason": why, "correction": adjustment},
-            )
+            return self._correct(visit.id, code, before, minutes * 60, why, now, zone)
+
+    def _correct(
+        self,
+        visit_id: int,
+        code: str,
+        before: int,
+        seconds: int,
+        why: str,
+        now: datetime,
+        zone: str,
+    ) -> int:
+        """One correction row and its audit line (inside an event); the correction's id."""
+        adjustment = self.store.add_adjustment(visit_id, code, seconds, why, now, zone)
+        self.store.audit(
+            now,
+            zone,
+            "correction",
+            visit_id=visit_id,
+            code=code,
+            before={"seconds": before},
+            after={"seconds": before + seconds, "reason": why, "correction": adjustment},
+        )
         return adjustment
 
     def move_minutes(
@@ -428,10 +473,10 @@ class Timekeeper:
                 now,
                 zone,
                 "move",
-                visit.id,
-                source,
-                {"from": source},
-                {"to": target, "seconds": minutes * 60, "reason": why},
+                visit_id=visit.id,
+                code=source,
+                before={"from": source},
+                after={"to": target, "seconds": minutes * 60, "reason": why},
             )
 
     def set_code_note(
@@ -458,7 +503,15 @@ class Timekeeper:
                 old.goal if goal is None else clean_text(goal, "goal", MAX_TEXT, multiline=True),
             )
             self.store.set_code_note(visit.id, new)
-            self.store.audit(now, zone, "code_note", visit.id, code, note_dict(old), note_dict(new))
+            self.store.audit(
+                now,
+                zone,
+                "code_note",
+                visit_id=visit.id,
+                code=code,
+                before=note_dict(old),
+                after=note_dict(new),
+            )
         return new
 
     # -- what the claim is judged by: edits, fees, modifier overrides ------------------------
@@ -502,10 +555,7 @@ class Timekeeper:
                 now,
                 zone,
                 "edits_import",
-                None,
-                None,
-                None,
-                {
+                after={
                     "file": path.name,
                     "origin": origin,
                     "payer": payer,
@@ -524,9 +574,7 @@ class Timekeeper:
             raise TimekeeperError(f"{path}: {error.strerror}") from None
         with self._event() as (now, zone):
             self.store.replace_fees(fees)
-            self.store.audit(
-                now, zone, "fees_import", None, None, None, {"file": path.name, "fees": len(fees)}
-            )
+            self.store.audit(now, zone, "fees_import", after={"file": path.name, "fees": len(fees)})
         return len(fees)
 
     def override_modifier(
@@ -548,10 +596,9 @@ class Timekeeper:
                 now,
                 zone,
                 "modifier_override",
-                visit.id,
-                code,
-                None,
-                {"modifier": name, "action": "add" if add else "remove", "reason": why},
+                visit_id=visit.id,
+                code=code,
+                after={"modifier": name, "action": "add" if add else "remove", "reason": why},
             )
 
     # -- the clock ------------------------------------------------------------------------
@@ -584,10 +631,8 @@ class Timekeeper:
                 jump.actual_now,
                 zone,
                 jump.kind.value,
-                None,
-                None,
-                {"expected_now": jump.expected_now.isoformat()},
-                {
+                before={"expected_now": jump.expected_now.isoformat()},
+                after={
                     "now": jump.actual_now.isoformat(),
                     "seconds": round(jump.seconds),
                     "running": [[s.visit_id, s.code] for s in running],
@@ -642,10 +687,8 @@ class Timekeeper:
                 now,
                 zone,
                 "clock_behind",
-                None,
-                None,
-                {"last_event_at": last.isoformat()},
-                {"now": now.isoformat()},
+                before={"last_event_at": last.isoformat()},
+                after={"now": now.isoformat()},
             )
 
     def _start(
@@ -665,10 +708,13 @@ class Timekeeper:
             now,
             zone,
             "timer_start",
-            visit.id,
-            code,
-            None,
-            {"segment": segment_id, "started_at": now.isoformat(), "performer": performer.value},
+            visit_id=visit.id,
+            code=code,
+            after={
+                "segment": segment_id,
+                "started_at": now.isoformat(),
+                "performer": performer.value,
+            },
         )
         return Started(visit.id, code, False, tuple((s.visit_id, s.code) for s in stops))
 
@@ -686,6 +732,10 @@ class Timekeeper:
     def _running_in(self, visit_id: int) -> list[Segment]:
         return [seg for seg in self.store.running_segments() if seg.visit_id == visit_id]
 
+    def _running_in_open_visits(self) -> list[Segment]:
+        open_ids = {visit.id for visit in self.store.open_visits()}
+        return [seg for seg in self.store.running_segments() if seg.visit_id in open_ids]
+
     def _close(self, segment: Segment, now: datetime, zone: str, why: str) -> None:
         end = max(now, segment.started_at)  # a clock set back never makes time negative
         self.store.close_segment(segment.id, end)
@@ -693,10 +743,9 @@ class Timekeeper:
             now,
             zone,
             "timer_stop",
-            segment.visit_id,
-            segment.code,
-            None,
-            {"segment": segment.id, "ended_at": end.isoformat(), "why": why},
+            visit_id=segment.visit_id,
+            code=segment.code,
+            after={"segment": segment.id, "ended_at": end.isoformat(), "why": why},
         )
 
     def _seconds(self, visit_id: int, code: str, now: datetime) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -496,12 +496,15 @@ class Store(BillingData):
         at: datetime,
         zone: str,
         action: str,
+        *,
         visit_id: int | None = None,
         code: str | None = None,
-        before: Any = None,
-        after: Any = None,
+        before: Mapping[str, object] | None = None,
+        after: Mapping[str, object] | None = None,
     ) -> None:
-        """Append one line to the audit trail (append-only: triggers refuse the rest)."""
+        """Append one line to the audit trail (append-only: triggers refuse the rest).
+
+        Everything after ``action`` is named: ``before`` and ``after`` are stored as JSON."""
         self._writing()
         stamp = self._stamp or ClockStamp(None, None, None)
         self.connection.execute(

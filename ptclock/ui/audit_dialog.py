@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from ptclock.store import AuditEntry
 from ptclock.timing.clock import zone_from_name
 
 ACTION_WORDS = {
@@ -38,8 +39,23 @@ def _words(value: Any) -> str:
     return str(value)
 
 
+class AuditLine(Protocol):
+    """What the dialog reads of an audit line (the store's ``AuditEntry``)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def before(self) -> Any: ...
+    @property
+    def after(self) -> Any: ...
+
+
 class AuditDialog(QDialog):
-    def __init__(self, entries: list[AuditEntry], zone: str, parent: Any = None) -> None:
+    def __init__(self, entries: Sequence[AuditLine], zone: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit trail")
         self.resize(820, 420)

@@ -6,7 +6,7 @@ intention (a rule said no) arrives as ``failed`` with the one-line reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,15 +18,18 @@ from PySide6.QtCore import QObject, Signal
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
 from ptclock.claim_desk import ModifierReason, claim_for_visit_id, modifier_reasons
 from ptclock.claims import Claim
+from ptclock.refusals import REFUSALS
+from ptclock.restoring import Restored, restore_in_place
 from ptclock.settings import Settings
-from ptclock.store import StoreError, open_store
-from ptclock.store.restore import Restored
-from ptclock.store.restore import restore as restore_backup
 from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
+from ptclock.ui.audit_dialog import AuditLine
 from ptclock.ui.words import minutes as minutes_words
+
+REFUSED: tuple[type[Exception], ...] = (*REFUSALS, UnknownCodeError)
+"""What an intention can be refused with: the message says why and nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -153,12 +156,16 @@ class SessionController(QObject):
     def anything_running(self) -> bool:
         return bool(self.keeper.store.running_segments())
 
+    def audit_trail(self, visit_id: int) -> Sequence[AuditLine]:
+        """Every audit line of ``visit_id``, oldest first."""
+        return self.keeper.store.audit_trail(visit_id)
+
     # -- intentions ------------------------------------------------------------------------
 
     def _do(self, action: Callable[[], Any]) -> bool:
         try:
             action()
-        except (TimekeeperError, UnknownCodeError, StoreError) as error:
+        except REFUSED as error:
             self.failed.emit(str(error))
             return False
         self._data_version = self.keeper.store.data_version()
@@ -311,20 +318,14 @@ class SessionController(QObject):
         return clock.now().astimezone(clock.zone())
 
     def discard_sleep(self, jump: ClockJump, keep_running: bool) -> bool:
-        """Take the time the computer slept back off the timers that ran through it."""
-        gap_minutes = int(jump.seconds // 60)
-        running = [(seg.visit_id, seg.code) for seg in self.keeper.store.running_segments()]
+        """Take the time the computer slept back off the timers that ran through it (all of
+        it, to the second), and stop them unless ``keep_running``: one event."""
+        gap = max(0, int(jump.seconds))
+        return self._do(lambda: self.keeper.discard_sleep(gap, keep_running))
 
-        def discard() -> None:
-            for visit_id, code in running:
-                if gap_minutes > 0:
-                    self.keeper.add_minutes(
-                        code, -gap_minutes, "computer was asleep: time discarded", visit_id
-                    )
-                if not keep_running:
-                    self.keeper.stop(code, visit_id)
-
-        return self._do(discard)
+    def stop_all(self) -> bool:
+        """Stop every running timer of every open visit: one event (closing ptclock)."""
+        return self._do(self.keeper.stop_all)
 
     def restore(self, backup: Path) -> Restored | None:
         """Put ``backup`` in place of the database this window has open, and show it.
@@ -333,28 +334,20 @@ class SessionController(QObject):
         moves aside would checkpoint into it and delete the new file's -wal by name), and
         the database is opened again whether or not the backup was taken.
         """
-        path = self.keeper.store.path
-        if path is None:
+        if self.keeper.store.path is None:
             self.failed.emit("This window has no database file to restore into.")
             return None
-        self.keeper.store.close()
-        done: Restored | None = None
-        try:
-            done = restore_backup(backup, path, self.local_now())
-        except StoreError as error:
-            self.failed.emit(str(error))
-        try:
-            self.keeper.store = open_store(path)
-        except StoreError as error:
-            self.failed.emit(str(error))
+        outcome = restore_in_place(self.keeper, backup, self.local_now())
+        for problem in outcome.problems:
+            self.failed.emit(problem)
+        if not outcome.reopened:
             return None
-        self.keeper.forget_records()
         self.visit_id = None
         with suppress(TimekeeperError):
             self.visit_id = self.keeper.visit().id
         self._data_version = self.keeper.store.data_version()
         self.changed.emit()
-        return done
+        return outcome.restored
 
     def apply_settings(self, settings: Settings) -> None:
         self.keeper.settings = settings
@@ -367,7 +360,7 @@ class SessionController(QObject):
         try:
             self.keeper.store.keep_wal_in_place()
             jump = self.keeper.check_clock()
-        except (TimekeeperError, StoreError) as error:
+        except REFUSALS as error:
             self.failed.emit(str(error))
             jump = None
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
@@ -402,7 +395,7 @@ class SessionController(QObject):
         """
         try:
             version = self.keeper.store.data_version()
-        except StoreError as error:
+        except REFUSALS as error:
             self.failed.emit(str(error))
             return False
         if version == self._data_version:

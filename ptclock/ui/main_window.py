@@ -383,14 +383,18 @@ class MainWindow(QMainWindow):
         tally = self.controller.tally()
         if tally is None or not tally.record.visit.is_open:
             return
+        if self.ask_end_visit(tally.record.visit.patient, tally.billing.total_units):
+            self.controller.end_visit()
+
+    def ask_end_visit(self, patient: str, units: int) -> bool:
+        """Whether the therapist confirmed ending ``patient``'s visit at ``units``."""
         answer = QMessageBox.question(
             self,
             "End visit",
-            f"End the visit of {tally.record.visit.patient}? Timers stop and the visit is "
-            f"frozen at {words.units(tally.billing.total_units)}; corrections stay possible.",
+            f"End the visit of {patient}? Timers stop and the visit is "
+            f"frozen at {words.units(units)}; corrections stay possible.",
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.controller.end_visit()
+        return answer == QMessageBox.StandardButton.Yes
 
     def switch_rule(self) -> None:
         tally = self.controller.tally()
@@ -403,10 +407,14 @@ class MainWindow(QMainWindow):
 
     def add_code(self) -> None:
         picker = CodePicker(self.controller.catalog, self)
-        if picker.exec() == CodePicker.DialogCode.Accepted:
+        if self.ask_code(picker):
             code = picker.chosen()
             if code is not None:
                 self.controller.toggle_on(code)
+
+    def ask_code(self, picker: CodePicker) -> bool:
+        """Whether the therapist picked a code in the code picker and pressed OK."""
+        return picker.exec() == CodePicker.DialogCode.Accepted
 
     def correct_time(self) -> None:
         tally = self.controller.tally()
@@ -414,7 +422,7 @@ class MainWindow(QMainWindow):
             self.show_problem("Open a visit first.")
             return
         dialog = CorrectionDialog(tally, self.controller.favourites(), self)
-        if dialog.exec() != CorrectionDialog.DialogCode.Accepted:
+        if not self.ask_correction(dialog):
             return
         if dialog.moving():
             self.controller.move_minutes(
@@ -423,6 +431,10 @@ class MainWindow(QMainWindow):
         else:
             self.controller.add_minutes(dialog.code(), dialog.minutes(), dialog.reason())
 
+    def ask_correction(self, dialog: CorrectionDialog) -> bool:
+        """Whether the therapist filled in the correction (minutes and reason) and pressed OK."""
+        return dialog.exec() == CorrectionDialog.DialogCode.Accepted
+
     def change_modifiers(self) -> None:
         tally = self.controller.tally()
         claim = self.controller.review()
@@ -430,17 +442,25 @@ class MainWindow(QMainWindow):
             self.show_problem("Open a visit first.")
             return
         dialog = ModifierDialog(tally, self.controller.modifier_reasons(claim), self)
-        if dialog.exec() == ModifierDialog.DialogCode.Accepted:
+        if self.ask_modifier(dialog):
             self.controller.override_modifier(
                 dialog.code(), dialog.modifier(), dialog.adding(), dialog.reason()
             )
+
+    def ask_modifier(self, dialog: ModifierDialog) -> bool:
+        """Whether the therapist chose a modifier to add or remove, with a reason, and OK."""
+        return dialog.exec() == ModifierDialog.DialogCode.Accepted
 
     def show_audit(self) -> None:
         tally = self.controller.tally()
         if tally is None:
             return
         visit = tally.record.visit
-        AuditDialog(self.controller.keeper.store.audit_trail(visit.id), visit.zone, self).exec()
+        self.ask_audit(AuditDialog(self.controller.audit_trail(visit.id), visit.zone, self))
+
+    def ask_audit(self, dialog: AuditDialog) -> None:
+        """Show the audit trail until the therapist closes it."""
+        dialog.exec()
 
     def save_documentation(self) -> None:
         """Save what was typed (as you type, and before another visit is shown)."""
@@ -460,9 +480,13 @@ class MainWindow(QMainWindow):
 
     def edit_settings(self) -> None:
         dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
-        if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.result_settings is None:
+        if not self.ask_settings(dialog) or dialog.result_settings is None:
             return
         self.use_settings(dialog.result_settings)
+
+    def ask_settings(self, dialog: SettingsDialog) -> bool:
+        """Whether the therapist changed the settings and pressed Save."""
+        return dialog.exec() == SettingsDialog.DialogCode.Accepted
 
     def use_settings(self, settings: Settings | None) -> None:
         """Save the settings (when this window saves) and use them from now on."""
@@ -606,12 +630,9 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 self.hide()
                 return
-            if choice == "stop":
-                for visit in self.controller.keeper.store.open_visits():
-                    try:
-                        self.controller.keeper.stop(None, visit.id)
-                    except ValueError:
-                        continue
+            if choice == "stop" and not self.controller.stop_all():
+                event.ignore()  # not stopped (the disk said no): the window stays, and says why
+                return
         self.save_documentation()
         self.ticker.stop()
         self.second_look.stop()

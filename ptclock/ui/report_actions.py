@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ptclock.refusals import REFUSALS
 from ptclock.settings import SettingsError, save_settings
-from ptclock.store import StoreError
-from ptclock.timekeeper import TimekeeperError
 from ptclock.ui.controller import SessionController
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
     from ptclock.report.model import Provider
 
 
@@ -29,6 +30,13 @@ def sentence(message: str) -> str:
         return message
     message = message[0].upper() + message[1:]
     return message if message.endswith((".", "?", "!")) else message + "."
+
+
+def _export_refusals() -> tuple[type[Exception], ...]:
+    """What an export can fail with, each in one sentence (the file, or the data behind it)."""
+    from ptclock.report.export import ReportError
+
+    return (ReportError, *REFUSALS)
 
 
 class ReportActions:
@@ -75,7 +83,7 @@ class ReportActions:
     # The report modules (and Qt's print support) load on first use, not at start-up.
 
     def export_visit_pdf(self) -> None:
-        from ptclock.report.export import ReportError, export_visit, suggested_name, visit_model
+        from ptclock.report.export import export_visit, suggested_name, visit_model
 
         visit_id = self.controller.visit_id
         if visit_id is None:
@@ -83,7 +91,7 @@ class ReportActions:
             return
         try:
             summary = visit_model(self.controller.keeper, visit_id)
-        except (TimekeeperError, StoreError) as error:
+        except REFUSALS as error:
             self.controller.failed.emit(sentence(str(error)))
             return
         if self._unsigned(summary.provider):
@@ -97,13 +105,13 @@ class ReportActions:
             path = path.with_suffix(".pdf")
         try:
             written = export_visit(self.controller.keeper, visit_id, path)
-        except (ReportError, TimekeeperError, StoreError) as error:
+        except _export_refusals() as error:
             self.controller.failed.emit(sentence(str(error)))
             return
         self._done(written)
 
     def export_day(self, extension: str) -> None:
-        from ptclock.report.export import ReportError, export_day
+        from ptclock.report.export import export_day
         from ptclock.report.model import Provider
 
         keeper = self.controller.keeper
@@ -123,7 +131,7 @@ class ReportActions:
             path = path.with_suffix(extension)
         try:
             written = export_day(keeper, day, path)
-        except (ReportError, TimekeeperError, StoreError) as error:
+        except _export_refusals() as error:
             self.controller.failed.emit(sentence(str(error)))
             return
         self._done(written)
@@ -142,7 +150,7 @@ class ReportActions:
             return
         try:
             summary = visit_model(self.controller.keeper, visit_id)
-        except (TimekeeperError, StoreError) as error:
+        except REFUSALS as error:
             self.controller.failed.emit(sentence(str(error)))
             return
         if self._unsigned(summary.provider):
@@ -160,4 +168,9 @@ class ReportActions:
                 self.controller.failed.emit(sentence(f"the visit could not be printed: {error}"))
 
         preview.paintRequested.connect(paint)
+        self.ask_print(preview)
+
+    def ask_print(self, preview: QPrintPreviewDialog) -> None:
+        """The print preview, until the therapist prints or closes it; tests replace this
+        method."""
         preview.exec()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ptclock.timing.clock import FakeClock
@@ -18,14 +17,12 @@ from tests.ui.conftest import WindowMaker
 
 
 def start_visit(window: MainWindow, qtbot: QtBot, name: str = "Ada Lovelace") -> None:
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, StartVisitDialog)
+    def fill(dialog: StartVisitDialog) -> bool:
         qtbot.keyClicks(dialog.name_edit, name)
         dialog.payer_box.setCurrentIndex(list(Payer).index(Payer.MEDICARE))
-        dialog.accept()
+        return True
 
-    QTimer.singleShot(0, fill)
+    window.ask_visit = fill  # type: ignore[method-assign]
     window.new_visit()
 
 
@@ -137,18 +134,16 @@ def test_correction_dialog(window: MainWindow, qtbot: QtBot, clock: FakeClock) -
     click(qtbot, window, "97110")
     clock.advance(minutes=10)
 
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, CorrectionDialog)
+    def fill(dialog: CorrectionDialog) -> bool:
         ok = dialog.buttons.buttons()[0]
         dialog.minutes_box.setValue(5)
         assert not ok.isEnabled()  # a reason is required
         qtbot.keyClicks(dialog.reason_edit, "started the timer late")
         assert ok.isEnabled()
         assert dialog.now_label.text() == "97110 has 10:00 in this visit"
-        dialog.accept()
+        return True
 
-    QTimer.singleShot(0, fill)
+    window.ask_correction = fill  # type: ignore[method-assign]
     window.correct_time()
     assert window.tiles["97110"].time_label.text() == "15:00"
     assert window.controller.keeper.store.adjustments(1)[0].reason == "started the timer late"
@@ -167,10 +162,15 @@ def test_end_visit(
     start_visit(window, qtbot)
     click(qtbot, window, "97116")
     clock.advance(minutes=23)
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
-    )
+    asked: list[tuple[str, int]] = []
+
+    def confirm(patient: str, units: int) -> bool:
+        asked.append((patient, units))
+        return True
+
+    monkeypatch.setattr(window, "ask_end_visit", confirm)
     window.end_visit()
+    assert asked == [("Ada Lovelace", 2)]
     assert "ENDED" in window.header.details_label.text()
     assert window.tiles["97116"].units_label.text() == "2 units"
     assert not window.tiles["97116"].isEnabled()
@@ -182,17 +182,15 @@ def test_add_code_picker_finds_by_words(window: MainWindow, qtbot: QtBot) -> Non
 
     start_visit(window, qtbot)
 
-    def pick() -> None:
-        picker = QApplication.activeModalWidget()
-        assert isinstance(picker, CodePicker)
+    def pick(picker: CodePicker) -> bool:
         qtbot.keyClicks(picker.search_edit, "manual")
         texts = [picker.results.item(i).text() for i in range(picker.results.count())]
         assert any(text.startswith("97140  Manual therapy") for text in texts)
         picker.search_edit.setText("wheelchair")
         assert picker.chosen() == "97542"
-        picker.accept()
+        return True
 
-    QTimer.singleShot(0, pick)
+    window.ask_code = pick  # type: ignore[method-assign]
     window.add_code()
     assert window.tiles["97542"].state_label.text() == RUNNING_MARK
 
@@ -373,9 +371,7 @@ def test_checks_and_modifiers_during_the_visit(
     assert "59/XU not supportable: 97140 has no timer blocks" in checks
     assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP"
 
-    def fill() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, ModifierDialog)
+    def fill(dialog: ModifierDialog) -> bool:
         dialog.code_box.setCurrentIndex(1)
         assert "GP: Physical therapy service billed to Medicare." in dialog.current.text()
         qtbot.keyClicks(dialog.modifier_edit, "xs")
@@ -383,9 +379,9 @@ def test_checks_and_modifiers_during_the_visit(
         assert not ok.isEnabled()
         qtbot.keyClicks(dialog.reason_edit, "different body region: cervical vs knee")
         assert ok.isEnabled()
-        dialog.accept()
+        return True
 
-    QTimer.singleShot(0, fill)
+    window.ask_modifier = fill  # type: ignore[method-assign]
     window.change_modifiers()
     assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP XS"
 
@@ -419,3 +415,16 @@ def test_a_clock_set_while_a_timer_runs_is_said(
         "time that really passed (Visit → Audit trail)."
     )
     assert window.tiles["97110"].time_label.text() == "5:00"
+
+
+def test_audit_trail_is_shown_from_the_visit_menu(window: MainWindow, qtbot: QtBot) -> None:
+    from ptclock.ui.audit_dialog import AuditDialog
+
+    start_visit(window, qtbot)
+    click(qtbot, window, "97110")
+    shown: list[AuditDialog] = []
+    window.ask_audit = shown.append  # type: ignore[method-assign]
+    window.show_audit()
+    table = shown[0].table
+    items = [table.item(row, 1) for row in range(table.rowCount())]
+    assert [item.text() for item in items] == ["Visit started", "Timer started"]
