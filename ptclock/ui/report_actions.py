@@ -20,7 +20,7 @@ from ptclock.ui.controller import SessionController
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-    from ptclock.report.model import Provider
+    from ptclock.report.model import Provider, VisitSummary
 
 
 def sentence(message: str) -> str:
@@ -80,21 +80,29 @@ class ReportActions:
 
     # -- doors ---------------------------------------------------------------------------------
 
-    # The report modules (and Qt's print support) load on first use, not at start-up.
-
-    def export_visit_pdf(self) -> None:
-        from ptclock.report.export import export_visit, suggested_name, visit_model
+    def _signed_visit_summary(self) -> VisitSummary | None:
+        """The visit shown, as a report model, when it can be reported: a visit is open and
+        its provider is named (else one sentence, and None)."""
+        from ptclock.report.export import visit_model
 
         visit_id = self.controller.visit_id
         if visit_id is None:
             self.controller.failed.emit("Open a visit first.")
-            return
+            return None
         try:
             summary = visit_model(self.controller.keeper, visit_id)
         except REFUSALS as error:
             self.controller.failed.emit(sentence(str(error)))
-            return
-        if self._unsigned(summary.provider):
+            return None
+        return None if self._unsigned(summary.provider) else summary
+
+    # The report modules (and Qt's print support) load on first use, not at start-up.
+
+    def export_visit_pdf(self) -> None:
+        from ptclock.report.export import export_visit, suggested_name
+
+        summary = self._signed_visit_summary()
+        if summary is None:
             return
         path = self.ask_save_path(
             "Export visit summary", self._folder() / suggested_name(summary), "PDF (*.pdf)"
@@ -104,7 +112,7 @@ class ReportActions:
         if not path.suffix:
             path = path.with_suffix(".pdf")
         try:
-            written = export_visit(self.controller.keeper, visit_id, path)
+            written = export_visit(self.controller.keeper, summary.visit_id, path)
         except _export_refusals() as error:
             self.controller.failed.emit(sentence(str(error)))
             return
@@ -140,20 +148,11 @@ class ReportActions:
         """The same document as the PDF, to a printer, through a print preview."""
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
-        from ptclock.report.export import visit_model
         from ptclock.report.html import visit_document
         from ptclock.report.render import RenderError, page_layout, paint_document
 
-        visit_id = self.controller.visit_id
-        if visit_id is None:
-            self.controller.failed.emit("Open a visit first.")
-            return
-        try:
-            summary = visit_model(self.controller.keeper, visit_id)
-        except REFUSALS as error:
-            self.controller.failed.emit(sentence(str(error)))
-            return
-        if self._unsigned(summary.provider):
+        summary = self._signed_visit_summary()
+        if summary is None:
             return
         html = visit_document(summary)
         header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"

@@ -59,11 +59,11 @@ KILL_POINTS = {
     "before the rename": ("os.link", 1),
 }
 
-CHILD = """
-import importlib, os, signal, sys
+KILL_AT_CALL = """
+import importlib, os, pathlib, signal, sys
 sys.path.insert(0, {root!r})
 module_name, _, name = {target!r}.rpartition(".")
-module = importlib.import_module(module_name)
+module = pathlib.Path if module_name == "pathlib.Path" else importlib.import_module(module_name)
 real, calls = getattr(module, name), []
 def die_on_call(*args, **kwargs):
     calls.append(1)
@@ -71,18 +71,22 @@ def die_on_call(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(*args, **kwargs)
 setattr(module, name, die_on_call)
-from ptclock.store import open_store
-from pathlib import Path
-open_store(Path({path!r}))
 """
+"""A child's preamble: SIGKILL itself on the ``call``-th call of ``target``."""
+
+
+def killed_at(target: str, call: int, then: str) -> subprocess.CompletedProcess[bytes]:
+    """Run ``then`` in a child that dies on the ``call``-th call of ``target``."""
+    code = KILL_AT_CALL.format(root=str(ROOT), target=target, call=call) + then
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
 def test_a_first_run_killed_at_any_point_leaves_a_usable_folder(tmp_path: Path, point: str) -> None:
     path = tmp_path / "data" / "ptclock.sqlite3"
     target, call = KILL_POINTS[point]
-    code = CHILD.format(root=str(ROOT), target=target, call=call, path=str(path))
-    died = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    then = f"from ptclock.store import open_store\nopen_store(pathlib.Path({str(path)!r}))\n"
+    died = killed_at(target, call, then)
     assert died.returncode == -9, died.stderr
     assert not path.exists()  # nothing half-made under the real name
     tk = keeper(path=path)
@@ -320,28 +324,6 @@ RESTORE_KILL_POINTS = {
     "after it, before the old -wal is gone": ("pathlib.Path.unlink", 1),
 }
 
-RESTORE_CHILD = """
-import importlib, os, signal, sys
-sys.path.insert(0, {root!r})
-module_name, _, name = {target!r}.rpartition(".")
-if module_name == "pathlib.Path":
-    import pathlib
-    module = pathlib.Path
-else:
-    module = importlib.import_module(module_name)
-real, calls = getattr(module, name), []
-def die_on_call(*args, **kwargs):
-    calls.append(1)
-    if len(calls) == {call}:
-        os.kill(os.getpid(), signal.SIGKILL)
-    return real(*args, **kwargs)
-setattr(module, name, die_on_call)
-from datetime import datetime
-from pathlib import Path
-from ptclock.store.restore import restore
-restore(Path({backup!r}), Path({path!r}), datetime(2026, 11, 27, 12))
-"""
-
 
 @pytest.mark.parametrize("point", RESTORE_KILL_POINTS)
 def test_a_restore_killed_at_any_point_loses_nothing(tmp_path: Path, point: str) -> None:
@@ -354,10 +336,12 @@ def test_a_restore_killed_at_any_point_loses_nothing(tmp_path: Path, point: str)
     tk.store.connection.close()
     path.with_name("ptclock.sqlite3-wal").write_bytes(wal)
     target, call = RESTORE_KILL_POINTS[point]
-    code = RESTORE_CHILD.format(
-        root=str(ROOT), target=target, call=call, backup=str(backup), path=str(path)
+    then = (
+        "from datetime import datetime\nfrom ptclock.store.restore import restore\n"
+        f"restore(pathlib.Path({str(backup)!r}), pathlib.Path({str(path)!r}), "
+        "datetime(2026, 11, 27, 12))\n"
     )
-    died = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
+    died = killed_at(target, call, then)
     assert died.returncode == -9, died.stderr
     assert path.exists()  # never a folder without its database
     kept = [
