@@ -56,6 +56,16 @@ def icon_path() -> Path:
 
 def make_demo_data() -> Path:
     """A throw-away data folder with a visit in progress, for first looks and screenshots."""
+    folder = Path(tempfile.mkdtemp(prefix="ptclock-demo-"))
+    try:
+        _fill_demo(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)  # a demo that failed leaves nothing either
+        raise
+    return folder
+
+
+def _fill_demo(folder: Path) -> None:
     from ptclock.billing import load_catalog
     from ptclock.settings import Settings, save_settings
     from ptclock.store import open_store
@@ -63,7 +73,6 @@ def make_demo_data() -> Path:
     from ptclock.timing.clock import FakeClock, SystemClock, zone_name
     from ptclock.timing.records import Payer
 
-    folder = Path(tempfile.mkdtemp(prefix="ptclock-demo-"))
     paths.use_data_dir(folder / "data")
     os.environ[paths.CONFIG_ENV] = str(folder / "config")
     settings = Settings(
@@ -87,7 +96,6 @@ def make_demo_data() -> Path:
     clock.advance(minutes=9, seconds=5)
     keeper.start("97530")
     keeper.store.close()
-    return folder
 
 
 def _iana_or_utc(name: str) -> str:
@@ -118,12 +126,14 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
     app.setDesktopFileName("org.ptclock.ptclock")
     icon = QIcon(str(icon_path()))
     app.setWindowIcon(icon)
-    demo_folder = make_demo_data() if demo else None
+    demo_folder: list[Path] = []
     try:
+        if demo:
+            demo_folder.append(make_demo_data())
         return _open_window(app, icon, smoke_test)
     finally:
-        if demo_folder is not None:
-            shutil.rmtree(demo_folder, ignore_errors=True)  # the demo leaves nothing behind
+        for folder in demo_folder:
+            shutil.rmtree(folder, ignore_errors=True)  # the demo leaves nothing behind
 
 
 def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:

@@ -14,7 +14,7 @@ each code's clock times, so it checks what an EMR cannot.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import Enum
@@ -79,8 +79,15 @@ def check_blocks(
     second: str,
     second_intervals: Sequence[Interval],
     zone: tzinfo,
+    billed_minutes: Mapping[str, int] | None = None,
 ) -> BlockCheck:
-    """Are ``first`` and ``second`` in distinct blocks? The message is what the therapist reads."""
+    """Are ``first`` and ``second`` in distinct blocks? The message is what the therapist reads.
+
+    ``billed_minutes`` (per code) lets the check see how much of a code's time has clock time
+    behind it: when more than half of it comes from corrections, the blocks cannot show that
+    the services were distinct. No source sets that share; it is ptclock's conservative
+    reading of "separate time blocks" (a correction has no clock time to show).
+    """
     a, b = merge(first_intervals), merge(second_intervals)
     for code, blocks in ((first, a), (second, b)):
         if not blocks:
@@ -88,6 +95,14 @@ def check_blocks(
                 BlockKind.NOT_TIMED,
                 f"not supportable: {code} has no timer "
                 "blocks (its time comes from corrections only)",
+            )
+        clock = int(sum((end - start for start, end in blocks), timedelta()).total_seconds() // 60)
+        billed = (billed_minutes or {}).get(code, 0)
+        if billed and clock * 2 < billed:
+            return BlockCheck(
+                BlockKind.NOT_TIMED,
+                f"not supportable: only {clock} of {code}'s {billed} minutes have clock "
+                "time behind them (the rest come from corrections)",
             )
     both = f"{_text(a, zone)} vs {_text(b, zone)}"
     if any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b):

@@ -210,9 +210,15 @@ class _Code:
     assistant_minutes: int = 0
     seconds: int = 0
     assistant_seconds: int = 0
-    sessions: int = 0
-    """Untimed: the sessions it was performed in (one unit each)."""
+    visits: set[int] = field(default_factory=set)
+    """Untimed: the visits it was performed in (one unit each; the same service recorded
+    under two codes of one visit, 97014 and G0283, is still one)."""
     student_seconds: int = 0
+    corrected_seconds: int = 0
+
+    @property
+    def sessions(self) -> int:
+        return len(self.visits)
 
 
 def _claim(
@@ -228,19 +234,36 @@ def _claim(
     visit_ids = tuple(sorted(t.record.visit.id for t in tallies))
     timed = timed_minutes(tallies)
     codes: dict[str, _Code] = {}
+    substituted: dict[str, PayerNote] = {}
+    """Codes the payer does not pay but names a substitute for (97014 → G0283 on Medicare):
+    their time is billed as the substitute, on the substitute's one line (the claim is what
+    the biller submits; a 97014 line would carry a code Medicare does not recognise)."""
     for tally in tallies:
         visit_id = tally.record.visit.id
         for line in tally.codes:
-            entry = codes.setdefault(line.code, _Code(line.code, line.descriptor, line.timed))
+            key, descriptor, is_timed = line.code, line.descriptor, line.timed
+            note = payer_note(line.code, payer.value, rules.catalog)
+            if (
+                note is not None
+                and note.status is PayerStatus.NOT_PAYABLE
+                and note.instead is not None
+                and note.instead in rules.catalog
+            ):
+                substituted[line.code] = note
+                instead = rules.catalog[note.instead]
+                key, descriptor, is_timed = instead.code, instead.descriptor, instead.timed
+            entry = codes.setdefault(key, _Code(key, descriptor, is_timed))
             entry.seconds += line.seconds
             entry.assistant_seconds += line.assistant_seconds
             entry.student_seconds += line.student_seconds
+            entry.corrected_seconds += line.adjusted_seconds
             if line.timed:
                 entry.minutes += timed.minutes[visit_id, line.code]
                 entry.assistant_minutes += timed.assistant_minutes[visit_id, line.code]
             else:
                 entry.minutes += line.minutes
-                entry.sessions += line.units
+                if line.units:
+                    entry.visits.add(visit_id)
     billing = bill([(c.code, c.minutes) for c in codes.values()], rule, rules.catalog)
     units = {
         line.code: line.units if line.timed else codes[line.code].sessions for line in billing.lines
@@ -264,6 +287,26 @@ def _claim(
             "claim here; one payer bills a date under one rule."
         )
 
+    warnings += [
+        note.message for code, note in substituted.items() if units.get(note.instead or "", 0)
+    ]
+    if medicare:
+        # A correction records no performer: its minutes count as the therapist's, so a
+        # correction of an assistant's time would lose the CQ it needs.
+        warnings += [
+            f"{entry.code}: part of its time was a PT assistant's and part was corrected; "
+            "corrected minutes count as the therapist's, so check the CQ split (Visit → "
+            "Change modifiers… adds CQ with a reason)."
+            for entry in codes.values()
+            if entry.assistant_seconds and entry.corrected_seconds
+        ]
+    warnings += [
+        f"{entry.code} was performed in {entry.sessions} visits of this date and is billed "
+        f"{entry.sessions} units: check that it was really done {entry.sessions} times "
+        "(evaluations, for one, are seldom billed twice a day)."
+        for entry in codes.values()
+        if not entry.timed and entry.sessions > 1
+    ]
     notes: dict[str, PayerNote] = {}
     for code in codes:
         note = payer_note(code, payer.value, rules.catalog)
@@ -288,6 +331,7 @@ def _claim(
                 edit.column2,
                 _intervals(tallies, edit.column2),
                 zone,
+                {code: entry.minutes for code, entry in codes.items()},
             )
         findings.append(EditFinding(edit, blocks))
     warnings += [finding.message for finding in findings]
@@ -320,19 +364,7 @@ def _claim(
         if not f.edit.bypassable
         or not any(m in BYPASS_MODIFIERS for m in modifiers.get(f.edit.column2, ()))
     }
-    # A code the payer does not pay but names a substitute for (97014 → G0283 on Medicare)
-    # is billed as the substitute: the claim is what the biller submits. Without one, the
-    # line stays, estimated at $0, with the payer's sentence.
-    billed_as = {
-        code: note.instead
-        for code, note in notes.items()
-        if note.status is PayerStatus.NOT_PAYABLE and note.instead is not None
-    }
-    unpaid |= {
-        code
-        for code, note in notes.items()
-        if note.status is PayerStatus.NOT_PAYABLE and code not in billed_as
-    }
+    unpaid |= {code for code, note in notes.items() if note.status is PayerStatus.NOT_PAYABLE}
 
     planned: list[tuple[str, bool, int, int]] = []
     for code in on_claim:
@@ -343,13 +375,7 @@ def _claim(
         if split.assistant_units:
             planned.append((code, True, split.assistant_units, split.assistant_minutes))
     priced = [
-        Priced(
-            billed_as.get(code, code),
-            count,
-            cq,
-            rules.fees.fee(billed_as.get(code, code), payer.value, day.year),
-            code not in unpaid,
-        )
+        Priced(code, count, cq, rules.fees.fee(code, payer.value, day.year), code not in unpaid)
         for code, cq, count, _ in planned
     ]
     money = estimate(priced, medicare)
@@ -378,19 +404,8 @@ def _claim(
         if special.get((code, KX_MODIFIER), kx is not None and kx.passed):
             names.append(KX_MODIFIER)
         entry = codes[code]
-        descriptor = entry.descriptor
-        if code in billed_as:
-            descriptor = notes[code].instead_descriptor or descriptor
         lines.append(
-            ClaimLine(
-                billed_as.get(code, code),
-                tuple(names),
-                count,
-                minutes,
-                payment,
-                descriptor,
-                entry.timed,
-            )
+            ClaimLine(code, tuple(names), count, minutes, payment, entry.descriptor, entry.timed)
         )
 
     warnings += [

@@ -634,6 +634,13 @@ class MainWindow(QMainWindow):
                 event.ignore()  # not stopped (the disk said no): the window stays, and says why
                 return
         self.save_documentation()
+        if self.documentation.unsaved() and not self._ending:
+            event.ignore()  # typing the store refused stays on screen, with the reason
+            self.show_problem(
+                "The documentation could not be saved, so ptclock stays open: "
+                f"{self.documentation.state_label.text()}"
+            )
+            return
         self.ticker.stop()
         self.second_look.stop()
         _application().removeEventFilter(self.typing_guard)

@@ -78,3 +78,23 @@ def test_a_timer_run_under_a_minute_is_no_evidence() -> None:
     check = check_blocks("97140", [blink], "97530", [block(1, 21)], ZONE)
     assert check.kind is BlockKind.NOT_TIMED and not check.supportable
     assert "97140 has no timer blocks" in check.message
+
+
+def test_blocks_that_show_little_of_the_billed_time_are_no_evidence() -> None:
+    # ptclock's conservative reading: 2 minutes on the clock cannot show that 14 billed
+    # minutes (12 of them corrections) were a distinct block.
+    check = check_blocks(
+        "97140",
+        [block(0, 2)],
+        "97530",
+        [block(3, 18)],
+        ZONE,
+        {"97140": 14, "97530": 15},
+    )
+    assert check.kind is BlockKind.NOT_TIMED and not check.supportable
+    assert "only 2 of 97140's 14 minutes have clock time" in check.message
+    # Half or more on the clock still counts.
+    fair = check_blocks(
+        "97140", [block(0, 7)], "97530", [block(8, 23)], ZONE, {"97140": 14, "97530": 15}
+    )
+    assert fair.supportable

@@ -168,7 +168,7 @@ def test_medicare_bundles_97010_and_pays_g0283_for_97014(
         claim(
             [1],
             [line("G0283", ["GP"], 1, 15, "11.50")],
-            [note("97010"), note("97014")],
+            [note("97014"), note("97010")],
         )
     )
 
@@ -227,3 +227,31 @@ def test_a_student_s_minutes_are_left_out_and_said_so() -> None:
     (found,) = build_claims([tally_of(visit)], RULES)
     assert [(x.code, x.units, x.minutes) for x in found.lines] == [("97110", 1, 20)]
     assert found.warnings == ("97110: 10 student minutes are not billable and are left out.",)
+
+
+def test_97014_and_g0283_in_one_medicare_visit_are_one_g0283_line(
+    cli: Cli, clock: FakeClock, tmp_path: Path
+) -> None:
+    # The same unattended e-stim recorded under both codes: one service, one line (a second
+    # G0283 line would be a duplicate the MAC denies).
+    cli("fees", "import", fees(tmp_path, "code,amount\nG0283,11.50\n"))
+    cli("visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare", "--concurrent")
+    cli("timer", "start", "97014")
+    cli("timer", "start", "G0283")
+    clock.advance(minutes=15)
+    cli("timer", "stop")
+    assert claims(cli)["claims"][0]["lines"] == [line("G0283", ["GP"], 1, 30, "11.50")]
+
+
+def test_corrected_minutes_beside_assistant_time_are_pointed_out(
+    cli: Cli, clock: FakeClock
+) -> None:
+    # A correction records no performer: its minutes count as the therapist's, so the CQ
+    # split of a line with PTA time and corrections needs a look.
+    cli("visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare")
+    cli("timer", "start", "97110", "--performer", "PTA")
+    clock.advance(minutes=2)
+    cli("timer", "stop")
+    cli("timer", "add", "97110", "20", "--reason", "the assistant forgot the timer")
+    (warning,) = [w for w in claims(cli)["claims"][0]["warnings"] if "PT assistant" in w]
+    assert warning.startswith("97110: part of its time was a PT assistant's")

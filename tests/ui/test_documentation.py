@@ -154,3 +154,22 @@ def test_typing_the_store_refused_comes_back_with_its_visit(
     assert window.documentation.unsaved()
     window.save_documentation()
     assert keeper_.store.visit(1).note == "Ada: tolerated well"  # type: ignore[union-attr]
+
+
+def test_closing_keeps_the_window_when_typing_cannot_be_saved(
+    on_disk: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptclock.timekeeper import TimekeeperError
+
+    window = on_disk
+    window.documentation.autosave.setInterval(60_000)
+    qtbot.keyClicks(window.documentation.visit_note, "Tolerated well")
+
+    def disk_full(*_args: object) -> None:
+        raise TimekeeperError("the disk is full: this change was not saved")
+
+    monkeypatch.setattr(window.controller.keeper, "set_visit_note", disk_full)
+    window.close()
+    assert window.isVisible()
+    assert window.documentation.visit_note.toPlainText() == "Tolerated well"
+    assert "could not be saved, so ptclock stays open" in window.statusBar().currentMessage()
