@@ -59,7 +59,7 @@ def claim_rows(claims: tuple[ClaimSummary, ...]) -> list[list[str]]:
                     safe_cell(" ".join(line.modifiers)),
                     str(line.units),
                     str(line.minutes),
-                    "" if line.payment is None else f"{line.payment:.2f}",
+                    "" if line.estimated_payment is None else f"{line.estimated_payment:.2f}",
                     " ".join(str(visit) for visit in claim.visit_ids),
                 ]
             )

@@ -193,7 +193,7 @@ def _claim_lines(claim: ClaimSummary) -> list[str]:
         f"{payment}</tr></thead><tbody>",
     ]
     for line in claim.lines:
-        amount = f"<td>{money(line.payment)}</td>" if priced else ""
+        amount = f"<td>{money(line.estimated_payment)}</td>" if priced else ""
         parts.append(
             f"<tr><td><b>{text(line.code)}</b></td>"
             f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td><b>{line.units}</b></td>"
@@ -232,7 +232,7 @@ def day_document(day: DaySummary) -> str:
             parts.append(
                 f"<tr>{who}<td><b>{text(line.code)}</b></td>"
                 f"<td>{text(' '.join(line.modifiers)) or '—'}</td><td>{line.units}</td>"
-                f"<td>{line.minutes}</td><td>{money(line.payment)}</td></tr>"
+                f"<td>{line.minutes}</td><td>{money(line.estimated_payment)}</td></tr>"
             )
     claims = len(day.claims)
     minutes = sum(line.minutes for claim in day.claims for line in claim.lines)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from ptclock.billing import Rule
-from ptclock.claims import Claim
+from ptclock.claims import Claim, ClaimLine
 from ptclock.settings import Settings
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import Payer, Visit
@@ -104,20 +104,6 @@ class SummaryLine:
 
 
 @dataclass(frozen=True)
-class ClaimRow:
-    """One line of the claim: what the biller submits."""
-
-    code: str
-    descriptor: str
-    modifiers: tuple[str, ...]
-    units: int
-    minutes: int
-    payment: Decimal | None
-    """Estimated payment (fee schedule × units, CQ at 85%, Medicare's MPPR); None: no fee."""
-    timed: bool = True
-
-
-@dataclass(frozen=True)
 class ClaimSummary:
     """The claim of one patient, payer and date of service, as the reports show it."""
 
@@ -130,7 +116,8 @@ class ClaimSummary:
     visit_ids: tuple[int, ...]
     providers: tuple[Provider, ...]
     """The providers of its visits (one, but for a patient seen by two on one date)."""
-    lines: tuple[ClaimRow, ...]
+    lines: tuple[ClaimLine, ...]
+    """The claim's own lines (estimated payment: fee × units, CQ at 85%, MPPR; None: no fee)."""
     timed_minutes: int
     """Total timed code treatment minutes of the claim's visits (one-on-one, pooled)."""
     treatment_minutes: int
@@ -311,18 +298,7 @@ def claim_summary(
         rule_words=claim.rule.in_words,
         visit_ids=claim.visit_ids,
         providers=tuple(dict.fromkeys(providers)),
-        lines=tuple(
-            ClaimRow(
-                line.code,
-                line.descriptor,
-                line.modifiers,
-                line.units,
-                line.minutes,
-                line.estimated_payment,
-                line.timed,
-            )
-            for line in claim.lines
-        ),
+        lines=claim.lines,
         timed_minutes=billing.timed_minutes,
         treatment_minutes=billing.treatment_minutes,
         allocation_words=explanation,

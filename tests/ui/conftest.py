@@ -28,10 +28,15 @@ def make_window(qtbot: QtBot, clock: FakeClock) -> Iterator[WindowMaker]:
     windows: list[MainWindow] = []
 
     def make(
-        tk: Timekeeper | None = None, settings: Settings | None = None, path: Path | None = None
+        tk: Timekeeper | None = None,
+        settings: Settings | None = None,
+        path: Path | None = None,
+        save_to_disk: bool = False,
     ) -> MainWindow:
+        """``save_to_disk``: settings saved to the test's config folder, and the first-run
+        question asked, as ptclock opens the window."""
         tk = tk or keeper(clock, settings=settings, path=path)
-        window = MainWindow(SessionController(tk), save_to_disk=False)
+        window = MainWindow(SessionController(tk), save_to_disk=save_to_disk)
         # Closing at teardown with a timer running must not wait for an answer.
         window.ask_on_close = lambda: "keep"  # type: ignore[method-assign]
         # Nor a new visit while another patient's timer runs (tests that care answer).

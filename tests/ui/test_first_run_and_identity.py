@@ -3,7 +3,7 @@ records the patient's MRN and date of birth, and a PDF without the provider is r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,12 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from ptclock.settings import Settings, load_settings
-from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
-from ptclock.ui.controller import SessionController
 from ptclock.ui.main_window import MainWindow
 from ptclock.ui.start_visit_dialog import StartVisitDialog
-from tests.helpers import keeper
 from tests.report.conftest import CLINIC
 from tests.ui.conftest import WindowMaker
 
@@ -27,26 +24,17 @@ PROVIDER_FIRST = (
 
 
 @pytest.fixture
-def saving_window(qtbot: QtBot, clock: FakeClock) -> Iterator[Callable[..., MainWindow]]:
+def saving_window(make_window: WindowMaker) -> Callable[..., MainWindow]:
     """A window as ptclock opens it (its settings saved to the test's config folder); with
     ``asked``, the first-run question is replaced by a note in that list."""
-    windows: list[MainWindow] = []
 
     def make(settings: Settings, asked: list[str] | None = None) -> MainWindow:
-        window = MainWindow(SessionController(keeper(clock, settings=settings)))
-        if asked is not None:
+        window = make_window(settings=settings, save_to_disk=True)
+        if asked is not None:  # replaced before the event loop runs the first-run question
             window.ask_provider = lambda: asked.append("provider")  # type: ignore[method-assign]
-        window.ask_on_close = lambda: "keep"  # type: ignore[method-assign]
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
         return window
 
-    yield make
-    for window in windows:
-        window.ticker.stop()
-        window.compact.close()
-        window.tray.icon.hide()
+    return make
 
 
 @pytest.mark.parametrize(
