@@ -14,8 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from ptclock import assembly
 from ptclock.app import make_demo_data
-from ptclock.cli import context
 from ptclock.report.export import export_visit
 from ptclock.ui.controller import SessionController
 from ptclock.ui.main_window import MainWindow
@@ -26,7 +26,7 @@ IMAGES = Path(__file__).with_name("images")
 def main() -> int:
     app = QApplication(sys.argv[:1])
     make_demo_data()
-    keeper = context.timekeeper()
+    keeper = assembly.timekeeper()
     window = MainWindow(SessionController(keeper), save_to_disk=False)
     window.resize(1200, 760)
     window.show()

@@ -2,7 +2,7 @@
 
 import sys
 
-from ptclock.cli import main
+from ptclock.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,6 +2,6 @@
 
 import sys
 
-from ptclock.cli import main
+from ptclock.main import main
 
 sys.exit(main())

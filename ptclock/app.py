@@ -139,9 +139,9 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
 def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
     from PySide6.QtWidgets import QMessageBox
 
+    from ptclock import assembly
+    from ptclock.assembly import DataFileError
     from ptclock.billing import CatalogError
-    from ptclock.cli import context
-    from ptclock.cli.parser import UserError
     from ptclock.store import StoreError, WindowAlreadyOpen
     from ptclock.store.window_lock import WindowLock
     from ptclock.ui.controller import SessionController
@@ -163,8 +163,8 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         print(f"ptclock: {error}", file=sys.stderr)
         return 0
     try:
-        keeper = context.timekeeper(create=True)
-    except (UserError, StoreError, CatalogError, OSError) as error:
+        keeper = assembly.timekeeper(create=True)
+    except (DataFileError, StoreError, CatalogError, OSError) as error:
         message = str(error)
         print(f"ptclock: {message}", file=sys.stderr)
         if not smoke_test:
@@ -181,7 +181,8 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
     door.open()
     if smoke_test:
         app.processEvents()
-        shown = window.isVisible() and keeper.store.open_visits() is not None
+        keeper.store.open_visits()  # the database answers a read, or this raises why
+        shown = window.isVisible()
         window.ticker.stop()
         door.close()
         keeper.store.close()

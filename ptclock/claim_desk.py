@@ -11,6 +11,8 @@ disagree.
   visit when ``None``) — the same claim ``claims_on`` has for it, pooled units included.
 * ``modifier_reasons(keeper, claim)``: each modifier on the claim with one sentence saying
   why (the therapist's own reason for an override).
+* ``override_modifier(keeper, code, modifier, add, reason)``: the therapist adds or removes
+  a modifier on a line, with a reason (one event, audited).
 
 The claims carry every warning about their visits (``ptclock.claims`` says them all: a
 sleep or a clock change while a timer ran, lines over 24 hours, student minutes, overlaps,
@@ -26,8 +28,10 @@ from decimal import Decimal
 from weakref import WeakKeyDictionary
 
 from ptclock.billing.edits import BYPASS_MODIFIERS
+from ptclock.billing_data import edit_table, fee_schedule
 from ptclock.claims import Claim, ClaimRules, build_claims, claims_for_date, medicare_spending
 from ptclock.claims.claim import ASSISTANT_MODIFIER, KX_MODIFIER, PT_MODIFIER, Overrides
+from ptclock.entries import reason as checked_reason
 from ptclock.timekeeper import Timekeeper, TimekeeperError
 from ptclock.timing.records import ModifierOverride, Payer, Visit
 from ptclock.timing.tally import VisitTally
@@ -42,7 +46,7 @@ _spent: WeakKeyDictionary[Timekeeper, tuple[tuple[int, int], dict[_SpentKey, Dec
 def claim_rules(keeper: Timekeeper) -> ClaimRules:
     """Codes, the edits in force, the fee schedule and the KX thresholds."""
     return ClaimRules(
-        keeper.catalog, keeper.edit_table(), keeper.fee_schedule(), keeper.settings.kx_thresholds
+        keeper.catalog, edit_table(keeper), fee_schedule(keeper), keeper.settings.kx_thresholds
     )
 
 
@@ -185,3 +189,29 @@ __all__ = [
     "reasons_for",
     "tallies_of",
 ]
+
+
+def override_modifier(
+    keeper: Timekeeper,
+    code: str,
+    modifier: str,
+    add: bool,
+    reason: str,
+    visit_id: int | None = None,
+) -> None:
+    """The therapist adds or removes a modifier on a line, with a reason (audited)."""
+    code = keeper.catalog[code].code
+    name = modifier.strip().upper()
+    if not (len(name) == 2 and name.isalnum()):
+        raise TimekeeperError(f"{modifier!r} is not a modifier (two letters or digits, like 59)")
+    why = checked_reason(reason)
+    with keeper.event() as (now, _zone):
+        visit = keeper.visit(visit_id)
+        override = ModifierOverride(code, name, add, why)
+        keeper.store.add_modifier_override(visit.id, override, now)
+        keeper.audit(
+            "modifier_override",
+            visit_id=visit.id,
+            code=code,
+            after={"modifier": name, "action": "add" if add else "remove", "reason": why},
+        )

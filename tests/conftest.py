@@ -22,7 +22,7 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv(paths.DATA_ENV, str(data))
     monkeypatch.setenv(paths.CONFIG_ENV, str(config))
     paths.use_data_dir(None)
-    from ptclock.cli.context import catalog
+    from ptclock.assembly import catalog
 
     catalog.cache_clear()
     yield tmp_path

@@ -31,7 +31,6 @@ __all__ = [
     "bill",
     "load_catalog",
     "medicare_note",
-    "parse_rule",
     "payer_note",
 ]
 
@@ -75,11 +74,3 @@ def check_minutes(value: object, code: str, limit: int | None = MAX_MINUTES) -> 
     if limit is not None and value > limit:
         raise MinutesError(f"{code}: {value} minutes is more than a day ({limit})")
     return value
-
-
-def parse_rule(text: str) -> Rule:
-    """``cms`` or ``ama`` (any case); anything else is a ValueError naming the choices."""
-    try:
-        return Rule(text.strip().lower())
-    except ValueError:
-        raise ValueError(f"unknown rule {text!r}: use cms or ama") from None

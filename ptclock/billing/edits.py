@@ -45,7 +45,6 @@ from ptclock.billing.catalog import (
 from ptclock.billing.time_blocks import BlockCheck
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
-INDICATORS = (0, 1, 9)
 BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
 """The modifiers that bypass an edit with indicator 1 on the column-2 line."""
 MAX_PTP_BYTES = 1 << 30
@@ -322,5 +321,5 @@ def shipped_sources() -> dict[str, str]:
 
 def shipped_edits(catalog: Catalog) -> list[PtpEdit]:
     """The pairs shipped with ptclock (each with its source keys and note); CMS's quarterly
-    file, once imported, replaces them (``Timekeeper.edit_table``)."""
+    file, once imported, replaces them (``billing_data.edit_table``)."""
     return parse_pairs_csv(_shipped_text(), catalog, "ptclock ncci_pairs.csv")

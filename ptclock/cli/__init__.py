@@ -1,4 +1,7 @@
-"""The command line: ``ptclock`` opens the window; subcommands do the same work headless.
+"""The command line: ``ptclock COMMAND`` does the window's work headless.
+
+With no command, ``ptclock`` opens the window, through the ``open_window`` it is handed by
+``ptclock.main`` (the command line never imports the window).
 
 Exit status 0 on success and 2 on bad input, with one clear line on stderr and nothing on
 stdout (README.md, "The command line"); 1 when the database or the disk is
@@ -9,10 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ptclock import __version__, paths
+from ptclock.assembly import DataFileError
 from ptclock.billing import UnknownCodeError
 from ptclock.cli import (
     backup_command,
@@ -63,7 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+OpenWindow = Callable[[bool, bool], int]
+"""Opens the window: (demo, smoke test) → exit status."""
+
+
+def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = None) -> int:
+    """Run ``ptclock`` with ``argv``; the exit status. Without ``open_window`` (a command run
+    in-process, as the tests do) ``ptclock`` without a command says the window is not here."""
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
@@ -72,11 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.data_dir is not None:
             paths.use_data_dir(args.data_dir)
         if not hasattr(args, "run"):
-            from ptclock.app import run_window
-
-            return run_window(demo=args.demo, smoke_test=args.smoke_test)
+            if open_window is None:
+                raise UserError("give a command (ptclock --help lists them)")
+            return open_window(args.demo, args.smoke_test)
         return int(args.run(args))
-    except (UserError, TimekeeperError, UnknownCodeError) as error:
+    except (UserError, DataFileError, TimekeeperError, UnknownCodeError) as error:
         say(str(error))
         return 2
     except StoreError as error:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import errno
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ptclock import paths
-from ptclock.cli import context
+from ptclock import assembly, paths
 from ptclock.store import StoreError
 from ptclock.store.backup import BackupError, write_backup
 
@@ -31,8 +29,8 @@ def add_parser(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if not paths.database_file().exists():
         raise StoreError(f"there is no database in {paths.data_dir()} yet: nothing to back up")
-    keeper = context.timekeeper()
-    stamp = datetime.now().strftime("%Y-%m-%d-%H%M%S")
+    keeper = assembly.timekeeper()
+    stamp = keeper.clock.now().astimezone(keeper.clock.zone()).strftime("%Y-%m-%d-%H%M%S")
     target = args.out or paths.backups_dir() / f"manual-{stamp}.sqlite3"
     try:
         written = write_backup(keeper.store.connection, target)

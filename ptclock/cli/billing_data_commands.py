@@ -8,10 +8,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ptclock import assembly
 from ptclock.billing.edits import EditFileError, edits_file_lines
 from ptclock.billing.money import FeeFileError, fees_file_text
-from ptclock.cli import context
+from ptclock.billing_data import edit_table, import_edits, import_fees
 from ptclock.cli.parser import UserError
+from ptclock.timing.clock import today
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -47,19 +49,19 @@ def edits_import(args: argparse.Namespace) -> int:
             pass
     except EditFileError as error:
         raise UserError(str(error)) from None
-    result = context.timekeeper(create=True).import_edits(args.file, args.payer.strip())
+    result = import_edits(assembly.timekeeper(create=True), args.file, args.payer.strip())
     print(result.summary)
     return 0
 
 
 def edits_check(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
+    keeper = assembly.timekeeper()
     codes = [keeper.catalog[code].code for code in args.codes]
     try:
-        day = date.fromisoformat(args.date) if args.date else date.today()
+        day = date.fromisoformat(args.date) if args.date else today(keeper.clock)
     except ValueError:
         raise UserError(f"--date {args.date!r}: expected a date like 2026-11-27") from None
-    found = keeper.edit_table().applying(codes, day, args.payer.strip().lower())
+    found = edit_table(keeper).applying(codes, day, args.payer.strip().lower())
     if args.json:
         print(
             json.dumps(
@@ -101,6 +103,6 @@ def fees_import(args: argparse.Namespace) -> int:
         fees_file_text(args.file)  # checked as edits_import's file is, before the store
     except FeeFileError as error:
         raise UserError(str(error)) from None
-    count = context.timekeeper(create=True).import_fees(args.file)
+    count = import_fees(assembly.timekeeper(create=True), args.file)
     print(f"{count} fees imported")
     return 0

@@ -13,11 +13,12 @@ import json
 from datetime import date
 from typing import Any
 
+from ptclock import assembly
 from ptclock.claim_desk import claims_on
 from ptclock.claims import Claim, claims_json
-from ptclock.cli import context
 from ptclock.cli.parser import service_date
 from ptclock.cli.units_command import boundary_sentences
+from ptclock.timing.clock import today
 
 
 def add_parser(subparsers: Any) -> None:
@@ -31,8 +32,8 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
-    day = args.date or keeper.clock.now().astimezone(keeper.clock.zone()).date()
+    keeper = assembly.timekeeper()
+    day = args.date or today(keeper.clock)
     claims = claims_on(keeper, day)
     if args.json:
         print(json.dumps(claims_json(day, claims), indent=1, ensure_ascii=False))

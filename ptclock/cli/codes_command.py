@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from ptclock.cli.context import catalog
+from ptclock.assembly import catalog
 
 
 def add_parser(subparsers: Any) -> None:

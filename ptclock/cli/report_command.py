@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ptclock.cli import context
+from ptclock import assembly
 from ptclock.cli.parser import UserError
 
 
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             day = _date(args.date)
             check_destination(args.out)
-        keeper = context.timekeeper()
+        keeper = assembly.timekeeper()
         if args.visit is None or args.out.suffix.lower() == ".pdf":
             ensure_gui()
         if args.visit is not None:

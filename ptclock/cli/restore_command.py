@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from ptclock import paths
 from ptclock.store import StoreError, WindowAlreadyOpen
 from ptclock.store.restore import restore
 from ptclock.store.window_lock import WindowLock
+from ptclock.timing.clock import SystemClock
 
 
 def add_parser(subparsers: Any) -> None:
@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
             "Tools → Restore from backup… in the window"
         ) from None
     try:
-        done = restore(args.backup, paths.database_file(), datetime.now())
+        clock = SystemClock()
+        done = restore(args.backup, paths.database_file(), clock.now().astimezone(clock.zone()))
     finally:
         lock.release()
     reaches = f"; its last change was at {done.last_event} (UTC)" if done.last_event else ""

@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ptclock.cli import context
+from ptclock import assembly
 from ptclock.cli.parser import UserError, shown
+from ptclock.entries import clean_text
+from ptclock.refused import TimekeeperError
 from ptclock.settings import save_settings, valid_npi
-from ptclock.timekeeper import TimekeeperError, clean_text
 
 
 def add_parser(subparsers: Any) -> None:
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             f"--npi {shown(npi)} is not a valid NPI: 10 digits, the last a check digit "
             "(see the NPPES registry)"
         )
-    settings = context.settings().changed(
+    settings = assembly.settings().changed(
         provider=provider, credentials=credentials, npi=npi, clinic_name=clinic
     )
     if address is not None:

@@ -6,8 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from ptclock.assembly import catalog
 from ptclock.billing import MAX_MINUTES, Billing, MinutesError, Rule, UnknownCodeError, bill
-from ptclock.cli.context import catalog
 from ptclock.cli.parser import UserError, code_minutes
 
 

@@ -6,12 +6,18 @@ import argparse
 import json
 from typing import Any
 
+from ptclock import assembly
 from ptclock.billing import Rule
-from ptclock.claim_desk import claim_for_visit_id, claims_on, modifier_reasons, tallies_of
-from ptclock.cli import context
+from ptclock.claim_desk import (
+    claim_for_visit_id,
+    claims_on,
+    modifier_reasons,
+    override_modifier,
+    tallies_of,
+)
 from ptclock.cli.parser import UserError, record_id, service_date, whole_number
 from ptclock.cli.visit_view import visit_json, visit_text
-from ptclock.timekeeper import MAX_MRN, birth_date, clean_text, patient_name
+from ptclock.entries import MAX_MRN, birth_date, clean_text, patient_name
 from ptclock.timing.clock import SystemClock
 from ptclock.timing.records import Payer, Performer
 
@@ -72,8 +78,7 @@ def add_parsers(subparsers: Any) -> None:
     which = modifier.add_mutually_exclusive_group(required=True)
     which.add_argument("--add", action="store_true")
     which.add_argument("--remove", action="store_true")
-    modifier.add_argument("--reason", required=True, metavar="TEXT")
-    modifier.add_argument("--visit", type=record_id, metavar="ID")
+    _add_reason_and_visit(modifier)
     modifier.set_defaults(run=visit_modifier)
 
     timer = subparsers.add_parser("timer", help="start, stop and correct code timers")
@@ -93,16 +98,14 @@ def add_parsers(subparsers: Any) -> None:
     add = timers.add_parser("add", help="add (or, negative, remove) minutes with a reason")
     add.add_argument("code")
     add.add_argument("minutes", metavar="MINUTES")
-    add.add_argument("--reason", required=True, metavar="TEXT")
-    add.add_argument("--visit", type=record_id, metavar="ID")
+    _add_reason_and_visit(add)
     add.set_defaults(run=timer_add)
 
     move = timers.add_parser("move", help="move minutes from one code to another")
     move.add_argument("source", metavar="FROM")
     move.add_argument("target", metavar="TO")
     move.add_argument("minutes", metavar="MINUTES")
-    move.add_argument("--reason", required=True, metavar="TEXT")
-    move.add_argument("--visit", type=record_id, metavar="ID")
+    _add_reason_and_visit(move)
     move.set_defaults(run=timer_move)
 
     code_note = timers.add_parser("note", help="body part, exercises and goal of a code")
@@ -114,6 +117,13 @@ def add_parsers(subparsers: Any) -> None:
     code_note.set_defaults(run=timer_note)
 
 
+def _add_reason_and_visit(parser: argparse.ArgumentParser) -> None:
+    """The options of a change kept in the audit trail (a modifier override, minutes added
+    or moved): the reason, which it must have, and the visit (default: the open one)."""
+    parser.add_argument("--reason", required=True, metavar="TEXT")
+    parser.add_argument("--visit", type=record_id, metavar="ID")
+
+
 def visit_new(args: argparse.Namespace) -> int:
     # The name, MRN and date of birth are checked before the database is made on a new
     # data folder.
@@ -121,7 +131,7 @@ def visit_new(args: argparse.Namespace) -> int:
     clean_text(args.mrn, "MRN", MAX_MRN)
     clock = SystemClock()
     birth_date(args.dob, clock.now().astimezone(clock.zone()).date())
-    keeper = context.timekeeper(create=True)
+    keeper = assembly.timekeeper(create=True)
     visit_id = keeper.new_visit(
         args.patient,
         Payer(args.payer) if args.payer else None,
@@ -135,7 +145,7 @@ def visit_new(args: argparse.Namespace) -> int:
 
 
 def visit_show(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
+    keeper = assembly.timekeeper()
     tally = keeper.tally(args.id)
     claim = claim_for_visit_id(keeper, tally.record.visit.id)
     reasons = modifier_reasons(keeper, claim)
@@ -148,7 +158,7 @@ def visit_show(args: argparse.Namespace) -> int:
 
 
 def visit_list(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
+    keeper = assembly.timekeeper()
     day = args.date or keeper.clock.now().astimezone(keeper.clock.zone()).date()
     tallies = [keeper.tally(visit.id) for visit in keeper.store.visits_on(day)]
     if args.json:
@@ -177,30 +187,30 @@ def visit_list(args: argparse.Namespace) -> int:
 
 
 def visit_action(args: argparse.Namespace) -> int:
-    keeper = context.timekeeper()
+    keeper = assembly.timekeeper()
     getattr(keeper, args.action)(args.id)
     return 0
 
 
 def visit_rule(args: argparse.Namespace) -> int:
-    context.timekeeper().set_rule(Rule(args.rule), args.id)
+    assembly.timekeeper().set_rule(Rule(args.rule), args.id)
     return 0
 
 
 def visit_note(args: argparse.Namespace) -> int:
-    context.timekeeper().set_visit_note(args.text, args.visit)
+    assembly.timekeeper().set_visit_note(args.text, args.visit)
     return 0
 
 
 def visit_modifier(args: argparse.Namespace) -> int:
-    context.timekeeper().override_modifier(
-        args.code, args.modifier, args.add, args.reason, args.visit
+    override_modifier(
+        assembly.timekeeper(), args.code, args.modifier, args.add, args.reason, args.visit
     )
     return 0
 
 
 def timer_start(args: argparse.Namespace) -> int:
-    started = context.timekeeper().start(args.code, args.visit, Performer(args.performer))
+    started = assembly.timekeeper().start(args.code, args.visit, Performer(args.performer))
     for visit_id, code in started.stopped:
         print(f"stopped {code} (visit {visit_id})")
     state = "already running" if started.already_running else "started"
@@ -209,27 +219,27 @@ def timer_start(args: argparse.Namespace) -> int:
 
 
 def timer_stop(args: argparse.Namespace) -> int:
-    for code in context.timekeeper().stop(args.code, args.visit):
+    for code in assembly.timekeeper().stop(args.code, args.visit):
         print(f"stopped {code}")
     return 0
 
 
 def timer_add(args: argparse.Namespace) -> int:
     minutes = whole_number(args.minutes, args.minutes, allow_negative=True)
-    context.timekeeper().add_minutes(args.code, minutes, args.reason, args.visit)
+    assembly.timekeeper().add_minutes(args.code, minutes, args.reason, args.visit)
     return 0
 
 
 def timer_move(args: argparse.Namespace) -> int:
     minutes = whole_number(args.minutes, args.minutes)
-    context.timekeeper().move_minutes(args.source, args.target, minutes, args.reason, args.visit)
+    assembly.timekeeper().move_minutes(args.source, args.target, minutes, args.reason, args.visit)
     return 0
 
 
 def timer_note(args: argparse.Namespace) -> int:
     if args.body_part is None and args.exercises is None and args.goal is None:
         raise UserError("timer note: give --body-part, --exercises or --goal")
-    context.timekeeper().set_code_note(
+    assembly.timekeeper().set_code_note(
         args.code, args.visit, args.body_part, args.exercises, args.goal
     )
     return 0

@@ -9,7 +9,6 @@ as ``ptclock claim`` prints them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,7 @@ from ptclock.claims import claim_json as claim_shape
 from ptclock.claims.view import money
 from ptclock.cli.claim_command import claim_rows
 from ptclock.cli.units_command import boundary_sentences, totals_json
+from ptclock.formats import clock_text, wall_time
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.tally import VisitTally
 
@@ -181,15 +181,17 @@ def visit_text(
     visit = tally.record.visit
     zone = zone_from_name(visit.zone)
 
-    def local(moment: datetime) -> str:
-        return moment.astimezone(zone).strftime("%H:%M")
-
     rows = [
         f"Visit {visit.id}: {visit.patient}"
         + (f" (MRN {visit.mrn})" if visit.mrn else "")
         + f" — {visit.payer.value}, {tally.rule.in_words}",
-        f"Date of service {visit.date_of_service.isoformat()}, started {local(visit.started_at)}"
-        + (f", ended {local(visit.ended_at)}" if visit.ended_at else f", {visit.status.value}"),
+        f"Date of service {visit.date_of_service.isoformat()}, "
+        f"started {wall_time(visit.started_at, zone)}"
+        + (
+            f", ended {wall_time(visit.ended_at, zone)}"
+            if visit.ended_at
+            else f", {visit.status.value}"
+        ),
         "",
         f"{'Code':<6} {'Service':<36} {'Time':>7}",
     ]
@@ -197,7 +199,7 @@ def visit_text(
         state = "  ▶ running" if line.running else ""
         if line.still_running_check:
             state += " — still running?"
-        elapsed = f"{line.seconds // 60}:{line.seconds % 60:02d}"
+        elapsed = clock_text(line.seconds)
         rows.append(f"{line.code:<6} {line.descriptor[:36]:<36} {elapsed:>7}{state}")
     billing = claim.billing if claim is not None else tally.billing
     units = sum(line.units for line in claim.lines) if claim else billing.total_units
@@ -229,7 +231,7 @@ def visit_text(
     for adjustment in tally.record.adjustments:
         sign = "+" if adjustment.seconds > 0 else "−"
         rows.append(
-            f"Correction {local(adjustment.made_at)}: {adjustment.code} {sign}"
+            f"Correction {wall_time(adjustment.made_at, zone)}: {adjustment.code} {sign}"
             f"{abs(adjustment.seconds) // 60} min — {adjustment.reason}"
         )
     return "\n".join(rows)

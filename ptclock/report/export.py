@@ -16,7 +16,7 @@ import re
 import secrets
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ptclock.claim_desk import claim_for_visit_id, claims_on, modifier_reasons
@@ -342,11 +342,13 @@ def _write_in(
     return path
 
 
-def _pdf(path: Path, html: str, header: str, title: str, page_size: str) -> Path:
+def _pdf(keeper: Timekeeper, path: Path, html: str, header: str, title: str) -> Path:
     from ptclock.report.render import RenderError, render_pdf
 
     try:
-        rendered = render_pdf(html, page_size, header, title, datetime.now().astimezone())
+        printed_at = keeper.clock.now().astimezone(keeper.clock.zone())
+        page_size = keeper.settings.page_size
+        rendered = render_pdf(html, page_size, header, title, printed_at)
     except RenderError as error:
         raise ExportFailed(f"cannot write {path}: {error}; nothing was written") from None
     problem = pdf_problem(rendered.data, rendered.pages)
@@ -360,7 +362,7 @@ def export_visit(keeper: Timekeeper, visit_id: int, path: Path) -> Path:
     summary = visit_model(keeper, visit_id)
     require_provider(summary.provider)
     header = f"Visit summary · {summary.patient} · DOS {summary.date_of_service.isoformat()}"
-    return _pdf(path, visit_document(summary), header, "Visit summary", keeper.settings.page_size)
+    return _pdf(keeper, path, visit_document(summary), header, "Visit summary")
 
 
 def export_day(keeper: Timekeeper, day: date, path: Path) -> Path:
@@ -372,7 +374,7 @@ def export_day(keeper: Timekeeper, day: date, path: Path) -> Path:
     for visit in model.visits:
         require_provider(visit.provider)
     header = f"Day report · {model.provider.name or 'provider'} · {day.isoformat()}"
-    return _pdf(path, day_document(model), header, "Day report", keeper.settings.page_size)
+    return _pdf(keeper, path, day_document(model), header, "Day report")
 
 
 def suggested_name(summary: VisitSummary) -> str:

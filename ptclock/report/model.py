@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from ptclock.billing import Rule
 from ptclock.claims import Claim, ClaimLine
+from ptclock.formats import wall_time
 from ptclock.settings import Settings
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import Payer, Visit
@@ -230,10 +231,6 @@ class DaySummary:
         return tuple(found)
 
 
-def _clock(moment: datetime, zone: tzinfo) -> str:
-    return moment.astimezone(zone).strftime("%H:%M")
-
-
 def _minutes_change(seconds: int) -> str:
     sign = "+" if seconds > 0 else "−"
     whole, rest = divmod(abs(seconds), 60)
@@ -320,8 +317,8 @@ def visit_summary(tally: VisitTally, provider: Provider, claim: ClaimSummary) ->
     lines = []
     for line in tally.codes:
         blocks = tuple(
-            f"{_clock(block.started_at, zone)}–"
-            + (_clock(block.ended_at, zone) if block.ended_at else "running")
+            f"{wall_time(block.started_at, zone)}–"
+            + (wall_time(block.ended_at, zone) if block.ended_at else "running")
             for block in line.blocks
             if block.ended_at is None or block.ended_at > block.started_at
         )
@@ -340,7 +337,7 @@ def visit_summary(tally: VisitTally, provider: Provider, claim: ClaimSummary) ->
         )
     corrections = tuple(
         Correction(
-            adj.made_at.astimezone(zone).strftime("%H:%M"),
+            wall_time(adj.made_at, zone),
             adj.code,
             _minutes_change(adj.seconds) + (" (moved)" if adj.transfer_id is not None else ""),
             adj.reason,
@@ -354,8 +351,8 @@ def visit_summary(tally: VisitTally, provider: Provider, claim: ClaimSummary) ->
         mrn=visit.mrn,
         payer=PAYER_NAMES[visit.payer],
         date_of_service=visit.date_of_service,
-        start_time=_clock(visit.started_at, zone),
-        end_time=_clock(visit.ended_at, zone) if visit.ended_at else "in progress",
+        start_time=wall_time(visit.started_at, zone),
+        end_time=wall_time(visit.ended_at, zone) if visit.ended_at else "in progress",
         status=visit.status.value,
         rule=tally.rule,
         rule_words=tally.rule.in_words,

@@ -13,7 +13,7 @@ the bytes itself, checking every write, and verifies the file before calling it 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from importlib import resources
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt
@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from ptclock import __version__
+from ptclock.formats import wall_date_time
 from ptclock.report.html import visible
 
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "NotoEmoji.ttf")
@@ -98,7 +99,8 @@ def paint_document(
     body = QRectF(0, band, page.width(), page.height() - 2 * band)
     document.setPageSize(QSizeF(body.width(), body.height()))
     pages = document.pageCount()
-    footer_left = f"Printed {printed_at.strftime('%Y-%m-%d %H:%M')} · ptclock {__version__}"
+    printed = wall_date_time(printed_at, printed_at.tzinfo or timezone.utc)
+    footer_left = f"Printed {printed} · ptclock {__version__}"
     painter = QPainter(device)
     if not painter.isActive():
         raise RenderError("the page could not be started")

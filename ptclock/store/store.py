@@ -1,8 +1,9 @@
 """The store: the only place in ptclock that speaks SQL.
 
 Each event (start, stop, switch, pause, adjust, note, end) is written by the caller inside
-one ``with store.event():`` block — one BEGIN IMMEDIATE … COMMIT with synchronous=FULL —
-before control goes back to the caller, so whatever the user saw is on disk.
+one ``with store.transaction():`` block (the Timekeeper's ``event()``) — one BEGIN IMMEDIATE
+… COMMIT with synchronous=FULL — before control goes back to the caller, so whatever the
+user saw is on disk.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class Store(BillingData):
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def event(self, stamp: ClockStamp | None = None) -> Iterator[None]:
+    def transaction(self, stamp: ClockStamp | None = None) -> Iterator[None]:
         """One user event, committed durably before the block returns.
 
         BEGIN IMMEDIATE takes the write lock up front, so a second writer (the CLI while
@@ -210,7 +211,7 @@ class Store(BillingData):
 
     def _writing(self) -> None:
         if not self.connection.in_transaction:
-            raise StoreError("writes happen inside store.event()")
+            raise StoreError("writes happen inside store.transaction()")
 
     # -- patients -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import itertools
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -55,20 +55,50 @@ def stamp(clock: Clock) -> ClockStamp:
     return ClockStamp(clock.boot_id(), clock.monotonic(), clock.since_boot())
 
 
+def today(clock: Clock) -> date:
+    """The local date now: the date of service of anything recorded now."""
+    return clock.now().astimezone(clock.zone()).date()
+
+
 def zone_name(zone: tzinfo) -> str:
-    """The IANA name (America/Chicago) stored next to timestamps; UTC offset as a fallback."""
+    """The IANA name (America/Chicago) stored next to timestamps; as a fallback the zone's
+    offset now, "UTC-07:00" (never an abbreviation like "PDT", which cannot be read back)."""
     key = getattr(zone, "key", None)
     if isinstance(key, str):
         return key
-    return str(zone)
+    offset = datetime.now(timezone.utc).astimezone(zone).utcoffset() or timedelta(0)
+    return str(timezone(offset)) if offset else "UTC"
 
 
 def zone_from_name(name: str) -> tzinfo:
-    """The zone a timestamp was taken in, from its stored name; UTC if the name is unknown."""
+    """The zone a timestamp was taken in, from its stored name; UTC if the name is unknown.
+
+    A zone without an IANA name was stored as its offset (``zone_name``: "UTC-05:00"), and
+    reads back as that fixed offset, so its clock times show as they were.
+    """
+    offset = _fixed_offset(name)
+    if offset is not None:
+        return offset
     try:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):
         return timezone.utc
+
+
+def _fixed_offset(name: str) -> tzinfo | None:
+    """ "UTC+05:30" / "UTC-05:00" (as ``str(timezone(...))`` writes them) as a fixed zone."""
+    if len(name) < 9 or not name.startswith("UTC") or name[3] not in "+-" or name[6] != ":":
+        return None
+    hours, minutes = name[4:6], name[7:9]
+    if not (hours.isdigit() and minutes.isdigit() and hours.isascii() and minutes.isascii()):
+        return None
+    seconds = name[9:]
+    if seconds and not (seconds[0] == ":" and seconds[1:].isdigit() and seconds[1:].isascii()):
+        return None
+    delta = timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds[1:] or 0))
+    if delta >= timedelta(hours=24):
+        return None
+    return timezone(-delta if name[3] == "-" else delta)
 
 
 BOOT_ID_FILE = Path("/proc/sys/kernel/random/boot_id")

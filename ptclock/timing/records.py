@@ -7,6 +7,7 @@ from datetime import date, datetime, tzinfo
 from enum import Enum
 
 from ptclock.billing import Rule
+from ptclock.formats import wall_time
 
 
 class VisitStatus(str, Enum):
@@ -136,7 +137,7 @@ class ClockNote:
     codes: tuple[str, ...]
 
     def message(self, zone: tzinfo) -> str:
-        when = self.at.astimezone(zone).strftime("%H:%M")
+        when = wall_time(self.at, zone)
         codes = ", ".join(self.codes)
         minutes = abs(round(self.seconds / 60))
         if self.kind == "suspend":

@@ -122,12 +122,17 @@ def code_seconds(
 def codes_in_order(record: VisitRecord) -> list[str]:
     """The visit's codes in the order they were first timed or corrected.
 
-    Each code is placed by its first record (lowest id): a later segment opened after the
-    wall clock was set back must not move a code ahead of the others.
+    Timed codes keep the order of their first segments (lowest id): a segment opened after
+    the wall clock was set back never moves its code ahead of codes timed before it (each
+    first segment is placed no earlier than the one before it). A code only corrected is
+    placed by the time of its first correction.
     """
     first: dict[str, datetime] = {}
+    latest: datetime | None = None
     for segment in sorted(record.segments, key=lambda seg: seg.id):
-        first.setdefault(segment.code, segment.started_at)
+        if segment.code not in first:
+            latest = segment.started_at if latest is None else max(latest, segment.started_at)
+            first[segment.code] = latest
     corrected: dict[str, datetime] = {}
     for adjustment in sorted(record.adjustments, key=lambda adj: adj.id):
         corrected.setdefault(adjustment.code, adjustment.made_at)

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
 
+from ptclock.formats import wall_date_time
 from ptclock.timing.clock import zone_from_name
 
 ACTION_WORDS = {
@@ -65,7 +66,7 @@ class AuditDialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Time", "What", "Code", "Before", "After"])
         for row, entry in enumerate(entries):
             cells = [
-                entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+                wall_date_time(entry.at, tz, seconds=True),
                 ACTION_WORDS.get(entry.action, entry.action),
                 entry.code or "",
                 _words(entry.before),

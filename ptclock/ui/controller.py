@@ -9,23 +9,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
-from ptclock.claim_desk import ModifierReason, claim_for_visit_id, modifier_reasons
+from ptclock.claim_desk import (
+    ModifierReason,
+    claim_for_visit_id,
+    modifier_reasons,
+    override_modifier,
+)
 from ptclock.claims import Claim
+from ptclock.formats import wall_time
 from ptclock.refusals import REFUSALS
 from ptclock.restoring import Restored, restore_in_place
 from ptclock.settings import Settings
 from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
+from ptclock.timing.clock import today as clock_today
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
 from ptclock.timing.tally import VisitTally
 from ptclock.ui.audit_dialog import AuditLine
+from ptclock.ui.store_reads import StoreReads
 from ptclock.ui.words import minutes as minutes_words
 
 REFUSED: tuple[type[Exception], ...] = (*REFUSALS, UnknownCodeError)
@@ -66,13 +74,23 @@ class SessionController(QObject):
         """Who performs the timers started from now on (PT, PTA, student)."""
         self._asked_long: set[tuple[int, str, str]] = set()
         self._review_cache: tuple[tuple[object, ...], Claim] | None = None
-        self._data_version = keeper.store.data_version()
+        self._data_version = self.store.data_version()
         try:
             self.visit_id = keeper.visit().id
         except TimekeeperError:
             self.visit_id = None
 
     # -- what the widgets read ----------------------------------------------------------
+
+    @property
+    def store(self) -> StoreReads:
+        """The store, for reading only (``ui.store_reads``); the Timekeeper writes. Read
+        through the keeper each time: a restored backup replaces the keeper's store."""
+        return self.keeper.store
+
+    def database_path(self) -> Path | None:
+        """The database file this window shows (None: a store in memory)."""
+        return self.store.path
 
     @property
     def catalog(self) -> Catalog:
@@ -106,7 +124,7 @@ class SessionController(QObject):
             return None
         key = (
             self.visit_id,
-            self.keeper.store.data_version(),
+            self.store.data_version(),
             self.keeper.revision,
             tuple((line.code, line.minutes, line.running) for line in tally.codes),
         )
@@ -124,7 +142,7 @@ class SessionController(QObject):
     def override_modifier(self, code: str, modifier: str, add: bool, reason: str) -> bool:
         visit_id = self.visit_id
         return visit_id is not None and self._do(
-            lambda: self.keeper.override_modifier(code, modifier, add, reason, visit_id)
+            lambda: override_modifier(self.keeper, code, modifier, add, reason, visit_id)
         )
 
     def favourites(self) -> list[Code]:
@@ -140,25 +158,23 @@ class SessionController(QObject):
         return list(codes.values())
 
     def today(self) -> list[VisitTally]:
-        clock = self.keeper.clock
-        day = clock.now().astimezone(clock.zone()).date()
-        return [self.keeper.tally(visit.id) for visit in self.keeper.store.visits_on(day)]
+        day = clock_today(self.keeper.clock)
+        return [self.keeper.tally(visit.id) for visit in self.store.visits_on(day)]
 
     def left_open(self) -> list[Visit]:
         """Visits still open from an earlier day: to be pointed out, never closed silently."""
-        clock = self.keeper.clock
-        today: date = clock.now().astimezone(clock.zone()).date()
-        return [v for v in self.keeper.store.open_visits() if v.date_of_service < today]
+        this_day = clock_today(self.keeper.clock)
+        return [v for v in self.store.open_visits() if v.date_of_service < this_day]
 
     def patient_names(self, starting: str = "") -> list[str]:
-        return self.keeper.store.patient_names(starting, limit=200)
+        return self.store.patient_names(starting, limit=200)
 
     def anything_running(self) -> bool:
-        return bool(self.keeper.store.running_segments())
+        return bool(self.store.running_segments())
 
     def audit_trail(self, visit_id: int) -> Sequence[AuditLine]:
         """Every audit line of ``visit_id``, oldest first."""
-        return self.keeper.store.audit_trail(visit_id)
+        return self.store.audit_trail(visit_id)
 
     # -- intentions ------------------------------------------------------------------------
 
@@ -168,7 +184,7 @@ class SessionController(QObject):
         except REFUSED as error:
             self.failed.emit(str(error))
             return False
-        self._data_version = self.keeper.store.data_version()
+        self._data_version = self.store.data_version()
         self.changed.emit()
         return True
 
@@ -205,7 +221,7 @@ class SessionController(QObject):
         """What is known of the patients called ``name``, to start the next visit: the
         payer of their last visit, their MRN and date of birth — or, when several patients
         have that name, only how many (the MRN must then say which)."""
-        found = self.keeper.store.patients_named(name.strip())
+        found = self.store.patients_named(name.strip())
         if not found:
             return None
         if len(found) > 1:
@@ -215,7 +231,7 @@ class SessionController(QObject):
 
     def running_elsewhere(self, shown: int | None) -> list[tuple[Visit, str, int]]:
         """Timers running in other open visits than ``shown``: (visit, code, seconds)."""
-        running = self.keeper.store.running_segments()
+        running = self.store.running_segments()
         found = []
         for visit_id in dict.fromkeys(s.visit_id for s in running if s.visit_id != shown):
             with suppress(TimekeeperError):
@@ -317,6 +333,10 @@ class SessionController(QObject):
         clock = self.keeper.clock
         return clock.now().astimezone(clock.zone())
 
+    def wall_clock_now(self) -> str:
+        """The time on the wall now, HH:MM (as "saved at 14:05" shows it)."""
+        return wall_time(self.keeper.clock.now(), self.keeper.clock.zone())
+
     def discard_sleep(self, jump: ClockJump, keep_running: bool) -> bool:
         """Take the time the computer slept back off the timers that ran through it (all of
         it, to the second), and stop them unless ``keep_running``: one event."""
@@ -334,7 +354,7 @@ class SessionController(QObject):
         moves aside would checkpoint into it and delete the new file's -wal by name), and
         the database is opened again whether or not the backup was taken.
         """
-        if self.keeper.store.path is None:
+        if self.store.path is None:
             self.failed.emit("This window has no database file to restore into.")
             return None
         outcome = restore_in_place(self.keeper, backup, self.local_now())
@@ -345,7 +365,7 @@ class SessionController(QObject):
         self.visit_id = None
         with suppress(TimekeeperError):
             self.visit_id = self.keeper.visit().id
-        self._data_version = self.keeper.store.data_version()
+        self._data_version = self.store.data_version()
         self.changed.emit()
         return outcome.restored
 
@@ -358,7 +378,7 @@ class SessionController(QObject):
     def refresh(self) -> None:
         """Called by the window's tick: clock check, other processes' writes, reminders."""
         try:
-            self.keeper.store.keep_wal_in_place()
+            self.store.keep_wal_in_place()
             jump = self.keeper.check_clock()
         except REFUSALS as error:
             self.failed.emit(str(error))
@@ -394,7 +414,7 @@ class SessionController(QObject):
         running something itself.
         """
         try:
-            version = self.keeper.store.data_version()
+            version = self.store.data_version()
         except REFUSALS as error:
             self.failed.emit(str(error))
             return False

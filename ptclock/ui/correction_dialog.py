@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QSpinBox,
     QWidget,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
 from ptclock.billing import Code
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
+from ptclock.ui.widget_parts import code_choice, dialog_buttons, keep_updated, reason_edit
 
 
 class CorrectionDialog(QDialog):
@@ -27,28 +26,15 @@ class CorrectionDialog(QDialog):
         self.add_choice = QRadioButton("Add or remove minutes on a code")
         self.move_choice = QRadioButton("Move minutes from one code to another")
         self.add_choice.setChecked(True)
-        self.code_box = QComboBox()
-        self.code_box.setAccessibleName("Code")
-        self.target_box = QComboBox()
-        self.target_box.setAccessibleName("Move to code")
-        for code in codes:
-            self.code_box.addItem(f"{code.code}  {code.descriptor}", code.code)
-            self.target_box.addItem(f"{code.code}  {code.descriptor}", code.code)
+        self.code_box = code_choice("Code", codes)
+        self.target_box = code_choice("Move to code", codes)
         self.minutes_box = QSpinBox()
         self.minutes_box.setAccessibleName("Minutes")
         self.minutes_box.setRange(-24 * 60, 24 * 60)
         self.minutes_box.setSuffix(" min")
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setAccessibleName("Reason")
-        self.reason_edit.setPlaceholderText("Why (required): e.g. forgot to start the timer")
-        self.reason_edit.setMaxLength(500)
+        self.reason_edit = reason_edit("Why (required): e.g. forgot to start the timer")
         self.now_label = QLabel()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Save correction")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, confirm_text="Save correction")
 
         form = QFormLayout(self)
         form.addRow(self.add_choice)
@@ -60,14 +46,13 @@ class CorrectionDialog(QDialog):
         form.addRow(self.now_label)
         form.addRow(self.buttons)
         self._form = form
-        for signal in (
+        keep_updated(
+            self._update,
             self.add_choice.toggled,
             self.code_box.currentIndexChanged,
             self.minutes_box.valueChanged,
             self.reason_edit.textChanged,
-        ):
-            signal.connect(self._update)
-        self._update()
+        )
 
     def moving(self) -> bool:
         return self.move_choice.isChecked()

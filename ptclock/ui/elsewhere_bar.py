@@ -4,10 +4,11 @@ code and how long, with a button to show that visit."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from ptclock.timing.records import Visit
 from ptclock.ui import words
+from ptclock.ui.widget_parts import touch_button, warning_label
 
 
 class ElsewhereBar(QWidget):
@@ -16,13 +17,8 @@ class ElsewhereBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text_label = QLabel()
-        self.text_label.setObjectName("warning")
-        self.text_label.setAccessibleName("Timers running for other patients")
-        self.text_label.setWordWrap(True)
-        self.show_button = QPushButton()
-        self.show_button.setMinimumHeight(44)
-        self.show_button.clicked.connect(self._show_first)
+        self.text_label = warning_label("Timers running for other patients")
+        self.show_button = touch_button("", self._show_first)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.text_label, 1)

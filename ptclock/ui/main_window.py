@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         process's change must show within a second even when the file watcher misses it
         (a network folder, a -wal that was recreated). An idle tick costs one PRAGMA."""
         if not self.ticker.isActive():
-            now = datetime.now()
+            now = datetime.now()  # aligns the tick to the real second; no time is read from it
             self.ticker.start(1000 - now.microsecond // 1000 + 5)
 
     def tick(self) -> None:
@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
 
     def _watch_database(self) -> None:
         """Watch the database and its -wal (again, if a file was replaced since)."""
-        path = self.controller.keeper.store.path
+        path = self.controller.database_path()
         if path is None:
             return
         watched = set(self.watcher.files())
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
         panel = self.documentation
         if panel.visit_id is None:
             return
-        at = self.controller.local_now().strftime("%H:%M")
+        at = self.controller.wall_clock_now()
         if not panel.unsaved():
             panel.saved(at)
             return
@@ -479,7 +479,12 @@ class MainWindow(QMainWindow):
             panel.not_saved(self._failure or "try again")
 
     def edit_settings(self) -> None:
-        dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
+        dialog = SettingsDialog(
+            self.controller.settings,
+            self.controller.catalog,
+            self.controller.local_now().year,
+            self,
+        )
         if not self.ask_settings(dialog) or dialog.result_settings is None:
             return
         self.use_settings(dialog.result_settings)
@@ -510,7 +515,12 @@ class MainWindow(QMainWindow):
     def ask_provider(self) -> None:
         """The Settings dialog, headed by what the first run needs, opened without blocking
         (tests replace this method); saved and used when the therapist presses Save."""
-        dialog = SettingsDialog(self.controller.settings, self.controller.catalog, self)
+        dialog = SettingsDialog(
+            self.controller.settings,
+            self.controller.catalog,
+            self.controller.local_now().year,
+            self,
+        )
         dialog.setWindowTitle("Welcome to ptclock: who is treating?")
         heading = QLabel(
             "Before the first visit: the provider's name, credentials and NPI, and the clinic. "

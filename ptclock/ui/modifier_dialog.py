@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QWidget,
 )
 
 from ptclock.claim_desk import ModifierReason
 from ptclock.timing.tally import VisitTally
+from ptclock.ui.widget_parts import (
+    code_choice,
+    dialog_buttons,
+    keep_updated,
+    line_edit,
+    reason_edit,
+)
 
 
 class ModifierDialog(QDialog):
@@ -28,28 +33,15 @@ class ModifierDialog(QDialog):
         self.setWindowTitle("Change modifiers")
         self.reasons = reasons
         """The claim's modifiers, each with why it is there."""
-        self.code_box = QComboBox()
-        self.code_box.setAccessibleName("Code")
-        for line in tally.codes:
-            self.code_box.addItem(f"{line.code}  {line.descriptor}", line.code)
+        self.code_box = code_choice("Code", tally.codes)
         self.current = QLabel()
         self.current.setWordWrap(True)
         self.add_choice = QRadioButton("Add a modifier")
         self.remove_choice = QRadioButton("Remove a modifier")
         self.add_choice.setChecked(True)
-        self.modifier_edit = QLineEdit()
-        self.modifier_edit.setAccessibleName("Modifier")
-        self.modifier_edit.setPlaceholderText("59, XU, XS, GP, KX, CQ …")
-        self.modifier_edit.setMaxLength(2)
-        self.reason_edit = QLineEdit()
-        self.reason_edit.setAccessibleName("Reason")
-        self.reason_edit.setPlaceholderText("Why (required, kept in the audit trail)")
-        self.reason_edit.setMaxLength(500)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.modifier_edit = line_edit("Modifier", "59, XU, XS, GP, KX, CQ …", 2)
+        self.reason_edit = reason_edit("Why (required, kept in the audit trail)")
+        self.buttons = dialog_buttons(self)
         form = QFormLayout(self)
         form.addRow("Code", self.code_box)
         form.addRow(self.current)
@@ -58,13 +50,12 @@ class ModifierDialog(QDialog):
         form.addRow("Modifier", self.modifier_edit)
         form.addRow("Reason", self.reason_edit)
         form.addRow(self.buttons)
-        for signal in (
+        keep_updated(
+            self._update,
             self.code_box.currentIndexChanged,
             self.modifier_edit.textChanged,
             self.reason_edit.textChanged,
-        ):
-            signal.connect(self._update)
-        self._update()
+        )
 
     def code(self) -> str:
         return str(self.code_box.currentData())

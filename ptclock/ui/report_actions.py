@@ -7,7 +7,6 @@ read back and verified; anything else is one sentence naming the file and the pr
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ptclock.refusals import REFUSALS
 from ptclock.settings import SettingsError, save_settings
+from ptclock.timing.clock import today
 from ptclock.ui.controller import SessionController
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ class ReportActions:
         from ptclock.report.model import Provider
 
         keeper = self.controller.keeper
-        day = keeper.clock.now().astimezone(keeper.clock.zone()).date()
+        day = today(keeper.clock)
         tally = self.controller.tally()
         if tally is not None:
             day = tally.record.visit.date_of_service
@@ -162,7 +162,7 @@ class ReportActions:
 
         def paint(target: QPrinter) -> None:
             try:
-                paint_document(html, target, header, datetime.now().astimezone())
+                paint_document(html, target, header, self.controller.local_now())
             except RenderError as error:
                 self.controller.failed.emit(sentence(f"the visit could not be printed: {error}"))
 

@@ -3,7 +3,6 @@ long-timer limit, and the provider and clinic printed on reports."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import (
@@ -12,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -23,10 +21,13 @@ from ptclock.billing import Catalog, Rule
 from ptclock.settings import PAGE_SIZES, Settings, valid_npi
 from ptclock.timing.records import Payer
 from ptclock.ui.visit_header import PAYER_WORDS
+from ptclock.ui.widget_parts import dialog_buttons, warning_label
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, catalog: Catalog, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, catalog: Catalog, year: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setMinimumWidth(720)  # the favourites line shows all ten default codes
@@ -66,19 +67,16 @@ class SettingsDialog(QDialog):
         for size in PAGE_SIZES:
             self.page_size.addItem(size.upper() if size == "a4" else size.title(), size)
         self.page_size.setCurrentIndex(PAGE_SIZES.index(settings.page_size))
-        self.kx_year = date.today().year
+        self.kx_year = year
+        """The KX threshold asked for is this year's (the window's clock says which)."""
         known = settings.kx_thresholds.get(self.kx_year)
         self.kx_threshold = QLineEdit("" if known is None else f"{known:.2f}")
         self.kx_threshold.setAccessibleName(f"KX threshold for {self.kx_year}")
         self.kx_threshold.setPlaceholderText("dollars, from CMS's final rule")
-        self.problem = QLabel()
-        self.problem.setObjectName("warning")
-        self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.problem = warning_label()
+        self.buttons = dialog_buttons(
+            self, self._accept_if_valid, confirm=QDialogButtonBox.StandardButton.Save
         )
-        self.buttons.accepted.connect(self._accept_if_valid)
-        self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout(self)
         form.addRow("Favourite codes (keys 1–9 in this order)", self.favourites)

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QWidget,
 )
 
-from ptclock.timekeeper import TimekeeperError, birth_date
+from ptclock.entries import birth_date
+from ptclock.refused import TimekeeperError
 from ptclock.timing.records import Payer
 from ptclock.ui.visit_header import PAYER_WORDS
+from ptclock.ui.widget_parts import dialog_buttons, line_edit, warning_label
 
 if TYPE_CHECKING:
     from ptclock.ui.controller import ReturningPatient
@@ -40,22 +41,13 @@ class StartVisitDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Start visit")
         self._returning = returning
-        self.name_edit = QLineEdit()
-        self.name_edit.setAccessibleName("Patient name")
-        self.name_edit.setPlaceholderText("Patient name")
-        self.name_edit.setMaxLength(200)
+        self.name_edit = line_edit("Patient name", "Patient name", 200)
         completer = QCompleter(earlier_patients, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.name_edit.setCompleter(completer)
-        self.mrn_edit = QLineEdit()
-        self.mrn_edit.setAccessibleName("Medical record number")
-        self.mrn_edit.setPlaceholderText("optional")
-        self.mrn_edit.setMaxLength(64)
-        self.dob_edit = QLineEdit()
-        self.dob_edit.setAccessibleName("Date of birth")
-        self.dob_edit.setPlaceholderText("YYYY-MM-DD, optional")
-        self.dob_edit.setMaxLength(10)
+        self.mrn_edit = line_edit("Medical record number", "optional", 64)
+        self.dob_edit = line_edit("Date of birth", "YYYY-MM-DD, optional", 10)
         self._filled = ("", "")
         """The MRN and date of birth this dialog filled in for a returning patient."""
         self.payer_box = QComboBox()
@@ -65,19 +57,12 @@ class StartVisitDialog(QDialog):
         self.returning_label = QLabel()
         self.returning_label.setAccessibleName("Returning patient")
         self.returning_label.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("warning")
-        self.problem.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.problem = warning_label()
+        self.buttons = dialog_buttons(self, self._accept_if_valid, confirm_text="Start visit")
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Start visit")
         ok.setEnabled(False)
         self.name_edit.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         self.name_edit.textChanged.connect(self._look_up)
-        self.buttons.accepted.connect(self._accept_if_valid)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow("Patient", self.name_edit)
         form.addRow("MRN", self.mrn_edit)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHeaderView,
-    QLabel,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ptclock.formats import wall_time
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import Visit
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
+from ptclock.ui.widget_parts import touch_button, warning_label
 
 
 class TodayPanel(QWidget):
@@ -24,12 +24,8 @@ class TodayPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.left_open_label = QLabel()
-        self.left_open_label.setObjectName("warning")
-        self.left_open_label.setWordWrap(True)
-        self.left_open_button = QPushButton("Open it")
-        self.left_open_button.setMinimumHeight(44)
-        self.left_open_button.clicked.connect(self._open_left)
+        self.left_open_label = warning_label()
+        self.left_open_button = touch_button("Open it", self._open_left)
         self._left_open_id: int | None = None
         self.table = QTableWidget(0, 4)
         self.table.setAccessibleName("Today's visits")
@@ -38,9 +34,9 @@ class TodayPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.cellDoubleClicked.connect(self._open_row)
-        self.open_button = QPushButton("Open selected visit")
-        self.open_button.setMinimumHeight(44)
-        self.open_button.clicked.connect(lambda: self._open_row(self.table.currentRow(), 0))
+        self.open_button = touch_button(
+            "Open selected visit", lambda: self._open_row(self.table.currentRow(), 0)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.left_open_label)
         layout.addWidget(self.left_open_button)
@@ -53,7 +49,7 @@ class TodayPanel(QWidget):
         rows = []
         for tally in tallies:
             visit = tally.record.visit
-            start = visit.started_at.astimezone(zone_from_name(visit.zone)).strftime("%H:%M")
+            start = wall_time(visit.started_at, zone_from_name(visit.zone))
             rows.append(
                 (
                     visit.id,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from ptclock.formats import clock_text, elapsed_text
 
-def clock(seconds: int) -> str:
-    """Minutes and seconds (m:ss); hours only appear as minutes (75:00), as billed."""
-    return f"{seconds // 60}:{seconds % 60:02d}"
+clock = clock_text
+"""Minutes and seconds (m:ss) on a code (ptclock.formats)."""
 
-
-def elapsed(seconds: int) -> str:
-    """Visit length: h:mm:ss."""
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+elapsed = elapsed_text
+"""A visit's length, h:mm:ss (ptclock.formats)."""
 
 
 def units(count: int) -> str:

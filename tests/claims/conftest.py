@@ -31,7 +31,7 @@ Cli = Callable[..., str]
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """One fake clock for every ``ptclock`` command of the test (10:00 New York)."""
     fake = FakeClock(MORNING)
-    monkeypatch.setattr("ptclock.cli.context.SystemClock", lambda: fake)
+    monkeypatch.setattr("ptclock.assembly.SystemClock", lambda: fake)
     return fake
 
 

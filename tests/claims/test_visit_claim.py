@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from ptclock.billing import Rule
-from ptclock.claim_desk import claim_for_visit_id, modifier_reasons
+from ptclock.billing_data import edit_table, fee_schedule, import_edits, import_fees
+from ptclock.claim_desk import claim_for_visit_id, modifier_reasons, override_modifier
 from ptclock.claims import ClaimLine
 from ptclock.settings import Settings
 from ptclock.timekeeper import TimekeeperError
@@ -80,7 +81,7 @@ def test_overlapping_codes_get_no_59_and_the_column_two_line_is_unpaid(tmp_path:
     clock = FakeClock(MORNING)
     tk = keeper(clock)
     visit = tk.new_visit("Ada", Payer.MEDICARE, concurrent=True)
-    tk.import_fees(fees_file(tmp_path, "97530,31.20\n97140,27.50\n"))
+    import_fees(tk, fees_file(tmp_path, "97530,31.20\n97140,27.50\n"))
     tk.start("97530")
     clock.advance(minutes=10)
     tk.start("97140")  # both run at once: the same time block
@@ -107,9 +108,9 @@ def test_override_adds_a_modifier_with_a_reason() -> None:
     tk.add_minutes("97530", 15, "timer forgotten")
     tk.add_minutes("97140", 15, "timer forgotten")
     with pytest.raises(TimekeeperError, match="needs a reason"):
-        tk.override_modifier("97140", "59", True, " ", visit)
-    tk.override_modifier("97140", "59", True, "separate session, see paper log", visit)
-    tk.override_modifier("97530", "GP", False, "billed by the OT department", visit)
+        override_modifier(tk, "97140", "59", True, " ", visit)
+    override_modifier(tk, "97140", "59", True, "separate session, see paper log", visit)
+    override_modifier(tk, "97530", "GP", False, "billed by the OT department", visit)
     claim = claim_for_visit_id(tk, visit)
     assert claim.modifiers_of("97140") == ("GP", "59")
     assert claim.modifiers_of("97530") == ()
@@ -165,7 +166,7 @@ def test_assistant_time_over_ten_percent_gets_cq_at_85_percent(tmp_path: Path) -
     clock = FakeClock(MORNING)
     tk = keeper(clock)
     visit = tk.new_visit("Ada", Payer.MEDICARE)
-    tk.import_fees(fees_file(tmp_path, "97110,30.00\n"))
+    import_fees(tk, fees_file(tmp_path, "97110,30.00\n"))
     tk.start("97110")
     clock.advance(minutes=20)
     tk.start("97110", performer=Performer.PTA)  # already running: same segment continues
@@ -211,7 +212,7 @@ def test_kx_threshold_approach_and_crossing(tmp_path: Path) -> None:
     settings = Settings()
     settings.kx_thresholds[2026] = Decimal("100.00")
     tk = keeper(clock, settings=settings)
-    tk.import_fees(fees_file(tmp_path, "97110,30.00\n"))
+    import_fees(tk, fees_file(tmp_path, "97110,30.00\n"))
     visits = []
     for _ in range(4):
         visits.append(tk.new_visit("Ada", Payer.MEDICARE))
@@ -241,12 +242,12 @@ def test_a_malformed_import_leaves_the_table_in_force(tmp_path: Path) -> None:
     tk = keeper()
     good = tmp_path / "ptp.txt"
     good.write_text("Title\n97530\t97116\t\t20200101\t*\t0\tx\n")
-    assert tk.import_edits(good).kept == 1
+    assert import_edits(tk, good).kept == 1
     bad = tmp_path / "bad.txt"
     bad.write_text("Title\n97530\t97140\t\t20200101\t*\t1\tx\n97110\t97112\t\tsoon\t*\t1\tx\n")
     with pytest.raises(TimekeeperError, match=r"bad\.txt, line 3: effective date 'soon'"):
-        tk.import_edits(bad)
-    table = tk.edit_table()
+        import_edits(tk, bad)
+    table = edit_table(tk)
     assert [(e.column1, e.column2, e.modifier) for e in table.edits] == [("97530", "97116", 0)]
 
 
@@ -262,10 +263,10 @@ def test_a_malformed_import_leaves_the_table_in_force(tmp_path: Path) -> None:
 )
 def test_bad_fee_files_change_nothing(tmp_path: Path, rows: str, says: str) -> None:
     tk = keeper()
-    tk.import_fees(fees_file(tmp_path, "97140,27.50\n"))
+    import_fees(tk, fees_file(tmp_path, "97140,27.50\n"))
     with pytest.raises(TimekeeperError, match=says):
-        tk.import_fees(fees_file(tmp_path, rows))
-    assert [(f.code, f.amount) for f in tk.fee_schedule().fees] == [("97140", Decimal("27.50"))]
+        import_fees(tk, fees_file(tmp_path, rows))
+    assert [(f.code, f.amount) for f in fee_schedule(tk).fees] == [("97140", Decimal("27.50"))]
 
 
 def test_fee_by_payer_and_year(tmp_path: Path) -> None:
@@ -274,8 +275,8 @@ def test_fee_by_payer_and_year(tmp_path: Path) -> None:
     path.write_text(
         "code,amount,payer,year\n97110,29.82,,2023\n97110,28.82,,2026\n97110,35.00,commercial,\n"
     )
-    tk.import_fees(path)
-    schedule = tk.fee_schedule()
+    import_fees(tk, path)
+    schedule = fee_schedule(tk)
     asked = [("medicare", 2026), ("commercial", 2026), ("medicare", 2024)]
     found = [schedule.fee("97110", payer, year) for payer, year in asked]
     assert [fee.amount if fee else None for fee in found] == [

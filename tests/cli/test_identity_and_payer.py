@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ptclock import paths
+from ptclock.billing_data import import_fees
 from ptclock.claim_desk import claim_for_visit_id
 from ptclock.settings import Settings, load_settings, save_settings
 from ptclock.timing.clock import FakeClock
@@ -39,7 +40,7 @@ PROVIDER_FIRST = (
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """One fake clock for every ``ptclock`` command of the test (10:00 New York)."""
     fake = FakeClock(MORNING)
-    monkeypatch.setattr("ptclock.cli.context.SystemClock", lambda: fake)
+    monkeypatch.setattr("ptclock.assembly.SystemClock", lambda: fake)
     return fake
 
 
@@ -200,7 +201,7 @@ def test_kx_year_to_date_counts_only_medicare_visits(tmp_path: Path) -> None:
     tk = keeper(clock)
     fees = tmp_path / "fees.csv"
     fees.write_text("code,amount\n97110,30.00\n")
-    tk.import_fees(fees)
+    import_fees(tk, fees)
     visits = []
     for payer in (Payer.COMMERCIAL, Payer.MEDICARE, Payer.COMMERCIAL, Payer.MEDICARE):
         visits.append(tk.new_visit("Ada", payer, mrn="1"))

@@ -17,8 +17,9 @@ import pytest
 from ptclock import paths
 from ptclock.billing import Rule, bill
 from ptclock.claim_desk import claim_for_visit_id
+from ptclock.entries import check_correction
 from ptclock.report.export import visit_model
-from ptclock.timekeeper import Timekeeper, TimekeeperError, check_correction
+from ptclock.timekeeper import Timekeeper, TimekeeperError
 from ptclock.timing.clock import FakeClock
 from tests.helpers import CATALOG, MORNING, keeper, ok, run
 from tests.report.conftest import pdf_text
@@ -30,7 +31,7 @@ FLAG = "more than 24 hours: check the timer"
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """One fake clock for every ``ptclock`` command of the test."""
     fake = FakeClock(MORNING)
-    monkeypatch.setattr("ptclock.cli.context.SystemClock", lambda: fake)
+    monkeypatch.setattr("ptclock.assembly.SystemClock", lambda: fake)
     return fake
 
 
@@ -43,7 +44,7 @@ def over_a_day_by_corrections(capsys: pytest.CaptureFixture[str]) -> Iterator[Ti
     tk = keeper(path=paths.database_file())
     with pytest.raises(TimekeeperError, match="more than 24 hours on one code"):
         tk.add_minutes("97110", 1, "one more")
-    with tk.store.event():
+    with tk.store.transaction():
         tk.store.add_adjustment(1, "97110", 60, "one more", MORNING, "America/New_York")
     yield tk
     tk.store.close()

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ptclock.timekeeper import TimekeeperError, clean_text
+from ptclock.entries import clean_text
+from ptclock.refused import TimekeeperError
 from tests.helpers import ok, run
 
 REFUSED = {

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtWidgets import QApplication
 
+from ptclock.billing_data import import_fees
 from ptclock.report.export import ReportError, export_day, export_visit
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
@@ -192,7 +193,7 @@ def test_checks_modifiers_and_payment_in_the_pdf(
 ) -> None:
     fees = tmp_path / "fees.csv"
     fees.write_text("code,amount\n97110,28.82\n97140,27.50\n")
-    clinic.import_fees(fees)
+    import_fees(clinic, fees)
     visit = morning_visit(clinic, clock)
     text = pdf_text(export_visit(clinic, visit, tmp_path / "v.pdf"))
     assert "Estimated payment $56.32" in text  # 97110 × 1 + 97140 × 1

@@ -95,7 +95,7 @@ def test_a_second_writer_waits_instead_of_failing(tmp_path: Path) -> None:
     window = keeper(path=path)
     window.new_visit("Ada")
     cli = keeper(store=open_store(path))
-    with window.store.event():  # the window is in the middle of writing
+    with window.store.transaction():  # the window is in the middle of writing
         window.store.audit(MORNING, "UTC", "test")
         cli.store.connection.execute("PRAGMA busy_timeout = 200")
         with pytest.raises(StoreError, match="stayed busy with another ptclock"):

@@ -198,7 +198,12 @@ def test_settings_dialog_refuses_a_bad_npi(make_window: WindowMaker, qtbot: QtBo
     from ptclock.ui.settings_dialog import SettingsDialog
 
     window = make_window()
-    dialog = SettingsDialog(window.controller.settings, window.controller.catalog, window)
+    dialog = SettingsDialog(
+        window.controller.settings,
+        window.controller.catalog,
+        window.controller.local_now().year,
+        window,
+    )
     dialog.npi.setText("1234567890")
     dialog._accept_if_valid()
     assert dialog.problem.text() == "NPI: 1234567890 is not a valid 10-digit NPI"
@@ -231,7 +236,12 @@ def test_settings_dialog_sets_this_years_kx_threshold(make_window: WindowMaker) 
     from ptclock.ui.settings_dialog import SettingsDialog
 
     window = make_window()
-    dialog = SettingsDialog(window.controller.settings, window.controller.catalog, window)
+    dialog = SettingsDialog(
+        window.controller.settings,
+        window.controller.catalog,
+        window.controller.local_now().year,
+        window,
+    )
     dialog.kx_threshold.setText("abc")
     dialog._accept_if_valid()
     assert dialog.problem.text() == "KX threshold: abc is not an amount"

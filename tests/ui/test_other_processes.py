@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ptclock.cli import context
+from ptclock import assembly
 from ptclock.timing.clock import SystemClock
 from ptclock.ui.code_tile import RUNNING_MARK, STOPPED_MARK
 from ptclock.ui.main_window import MainWindow
@@ -52,7 +52,7 @@ def test_a_real_ptclock_process_changes_an_idle_window(
 ) -> None:
     data = tmp_path / "data"
     ptclock(qtbot, "visit", "new", "--patient", "Ada", data=data)
-    keeper = context.timekeeper(create=True)
+    keeper = assembly.timekeeper(create=True)
     keeper.clock = SystemClock()  # the same clock as the other process
     window = make_window(keeper)
     assert window.header.patient_label.text() == "Ada"
@@ -78,7 +78,7 @@ def test_a_new_visit_from_another_process_appears_in_an_empty_window(
     make_window: WindowMaker, qtbot: QtBot, tmp_path: Path
 ) -> None:
     data = tmp_path / "data"
-    keeper = context.timekeeper(create=True)
+    keeper = assembly.timekeeper(create=True)
     keeper.clock = SystemClock()
     window = make_window(keeper)
     assert window.header.currentIndex() == 0  # the Start visit button: no visit yet
