@@ -27,24 +27,19 @@ def cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def bare_window() -> None:
-    """The floor for start-up: a bare PySide6 program that shows one window and exits."""
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication(sys.argv[:1])
-    label = QLabel("bare")
-    label.show()
-    app.processEvents()
-    print(json.dumps({"ok": True}))
-
-
 def idle(kind: str, seconds: float) -> None:
-    """CPU time used over ``seconds`` by the bare one-second QTimer program or the window."""
+    """CPU time used over ``seconds`` by the bare one-second QTimer program or by ptclock.
+
+    ptclock opens through ``ptclock.app.run_window``, the path ``ptclock`` takes (icon, data
+    folder lock, the window, its door); "running" has a visit with a timer running, "nothing"
+    an empty data folder. The provider is set, so no first-run question is open.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QLabel
 
     app = QApplication(sys.argv[:1])
-    ticks = [0]
+    ticks: list[int] = [0]
+    keep: list[object] = []
     if kind == "bare":
         label = QLabel("0")
         label.show()
@@ -53,61 +48,65 @@ def idle(kind: str, seconds: float) -> None:
             lambda: (ticks.__setitem__(0, ticks[0] + 1), label.setText(str(ticks[0])))
         )
         timer.start(1000)
-        keep = [label, timer]
+        keep += [label, timer]
     else:
-        from ptclock.cli import context
-        from ptclock.ui.controller import SessionController
-        from ptclock.ui.main_window import MainWindow
+        from ptclock import assembly
+        from ptclock.settings import save_settings
 
-        keeper = context.timekeeper(create=True)
+        keeper = assembly.timekeeper(create=True)
+        save_settings(keeper.settings.changed(provider="Benchmark PT", npi="1234567893"))
         if kind == "running":
             keeper.new_visit("Benchmark patient")
             keeper.start("97110")
-        window = MainWindow(SessionController(keeper), save_to_disk=False)
-        window.ask_on_close = lambda: "keep"  # quitting asks about running timers
-        window.show()
-        original = window.tick
-
-        def counted() -> None:
-            ticks[0] += 1
-            original()
-
-        window.ticker.timeout.disconnect()
-        window.ticker.timeout.connect(counted)
-        keep = [window]
-    app.processEvents()
+        keeper.store.close()
     # Measure after a 2 s settling time, so the first full paint of the window is not
     # counted as idle cost; only what the steady state spends.
     marks: dict[str, float] = {}
 
     def begin() -> None:
+        if kind != "bare":  # count the window's ticks, where the window has its ticker
+            for widget in app.topLevelWidgets():
+                ticker = getattr(widget, "ticker", None)
+                if ticker is not None and hasattr(ticker, "timeout"):
+                    ticker.timeout.connect(lambda: ticks.__setitem__(0, ticks[0] + 1))
+                    break
+            else:
+                ticks[0] = -1
         marks.update(cpu=cpu(), wall=time.monotonic(), ticks=ticks[0])
 
     def end() -> None:
         marks.update(
             cpu=cpu() - marks["cpu"],
             wall=time.monotonic() - marks["wall"],
-            ticks=ticks[0] - marks["ticks"],
+            ticks=ticks[0] - marks["ticks"] if ticks[0] >= 0 else -1,
         )
-        app.quit()
+        print(json.dumps(marks), flush=True)
+        if kind == "bare":
+            app.quit()
+        else:  # leave at once: quitting would ask what to do with the running timer
+            os._exit(0)
 
     QTimer.singleShot(2000, begin)
     QTimer.singleShot(2000 + int(seconds * 1000), end)
-    app.exec()
-    print(json.dumps({**marks, "kept": len(keep)}))
+    if kind == "bare":
+        app.exec()
+    else:
+        from ptclock.app import run_window
+
+        run_window()
 
 
 def window_memory() -> None:
     """Peak RSS of the window opened on the data folder (PTCLOCK_DATA_DIR)."""
     from PySide6.QtWidgets import QApplication
 
-    from ptclock.cli import context
+    from ptclock import assembly
     from ptclock.ui.controller import SessionController
     from ptclock.ui.main_window import MainWindow
 
     app = QApplication(sys.argv[:1])
     started = time.perf_counter()
-    keeper = context.timekeeper(create=True)
+    keeper = assembly.timekeeper(create=True)
     window = MainWindow(SessionController(keeper), save_to_disk=False)
     window.ask_on_close = lambda: "keep"
     window.show()
@@ -143,4 +142,4 @@ if __name__ == "__main__":
     elif name == "ncci":
         ncci_import(rest[0])
     else:
-        {"bare": bare_window, "memory": window_memory, "floor": python_floor}[name]()
+        {"memory": window_memory, "floor": python_floor}[name]()

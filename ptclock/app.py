@@ -1,14 +1,15 @@
-"""Opening the window: ``ptclock``, ``ptclock --demo`` and ``ptclock --smoke-test``."""
+"""Opening the window: ``ptclock``, ``ptclock --demo`` and ``ptclock --smoke-test``.
+
+What only the demo, a real session or a missing file needs (tempfile, shutil, signal,
+importlib.resources) is imported where it is used: start-up pays for the window, not for
+every way it could open (issue 15).
+"""
 
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import sys
-import tempfile
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,12 +51,23 @@ def no_display() -> bool:
     )
 
 
+ICON = Path(__file__).parent / "resources" / "icons" / "ptclock.svg"
+"""The icon beside this module: in a checkout, a wheel and the frozen app alike."""
+
+
 def icon_path() -> Path:
+    if ICON.is_file():
+        return ICON
+    from importlib import resources  # an unusual install (a zip): ask the package
+
     return Path(str(resources.files("ptclock.resources").joinpath("icons/ptclock.svg")))
 
 
 def make_demo_data() -> Path:
     """A throw-away data folder with a visit in progress, for first looks and screenshots."""
+    import shutil
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="ptclock-demo-"))
     try:
         _fill_demo(folder)
@@ -132,8 +144,11 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
             demo_folder.append(make_demo_data())
         return _open_window(app, icon, smoke_test)
     finally:
-        for folder in demo_folder:
-            shutil.rmtree(folder, ignore_errors=True)  # the demo leaves nothing behind
+        if demo_folder:
+            import shutil
+
+            for folder in demo_folder:
+                shutil.rmtree(folder, ignore_errors=True)  # the demo leaves nothing behind
 
 
 def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
@@ -192,6 +207,8 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
             return 1
         print(f"ptclock smoke test: ok ({app.platformName()})")
         return 0
+    import signal
+
     app.setQuitOnLastWindowClosed(True)
     # SIGTERM (a logout, a shutdown, `kill`) ends the window as a close does, without a
     # question: typing saved, the database closed cleanly. Python runs the handler at the

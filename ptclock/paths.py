@@ -4,14 +4,15 @@ The data directory (the database, its backups, the window lock) comes from platf
 is overridden by ``--data-dir DIR`` or the ``PTCLOCK_DATA_DIR`` environment variable; the
 config directory (settings, the clinic's own code catalog) likewise by ``PTCLOCK_CONFIG_DIR``.
 Directories holding patient data are created readable by the owner only.
+
+platformdirs is imported when a default folder is first asked for, not with this module:
+a folder given on the command line or in the environment needs none of it (issue 15).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-
-import platformdirs
 
 APP_NAME = "ptclock"
 DATA_ENV = "PTCLOCK_DATA_DIR"
@@ -33,6 +34,8 @@ def data_dir() -> Path:
     from_env = os.environ.get(DATA_ENV)
     if from_env:
         return Path(from_env)
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -41,6 +44,8 @@ def config_dir() -> Path:
     from_env = os.environ.get(CONFIG_ENV)
     if from_env:
         return Path(from_env)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 

@@ -433,9 +433,13 @@ class Timekeeper:
         """Look for a wall-clock jump or a sleep since the last look and record it, in its
         own transaction, before any event (``ptclock.clock_checks``)."""
         try:
-            return self._clock_checks.look(self.store)
-        finally:
-            self._revision += 1  # cached records are out of date, even after a failure
+            jump = self._clock_checks.look(self.store)
+        except BaseException:
+            self._revision += 1  # it may have written part of a transaction: re-read
+            raise
+        if jump is not None:
+            self._revision += 1  # timers were split: cached records are out of date
+        return jump
 
     # -- inside an event ------------------------------------------------------------------
 

@@ -7,13 +7,27 @@ sources), so it is exhaustively testable and the same from the window, the CLI a
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ptclock.billing.catalog import Catalog, CatalogError, Code, UnknownCodeError, load_catalog
-from ptclock.billing.eight_minute_rule import bill_cms
-from ptclock.billing.payer_rules import PayerNote, PayerStatus, medicare_note, payer_note
-from ptclock.billing.per_code_rule import bill_ama
 from ptclock.billing.result import BilledLine, Billing, Rule, Tie
 from ptclock.billing.unit_table import MAX_MINUTES
+
+if TYPE_CHECKING:
+    from ptclock.billing.payer_rules import PayerNote, PayerStatus, medicare_note, payer_note
+
+_PAYER_RULES = ("PayerNote", "PayerStatus", "medicare_note", "payer_note")
+"""Names of ``payer_rules``, imported when first asked for: only claims need them, and the
+window's start-up does not pay for them (issue 15). The rules themselves are unchanged."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PAYER_RULES:
+        from ptclock.billing import payer_rules
+
+        return getattr(payer_rules, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "MAX_MINUTES",
@@ -61,7 +75,13 @@ def bill(
         codes[code.code] = code
         totals[code.code] = totals.get(code.code, 0) + value
     items = [(codes[code], total) for code, total in totals.items()]
-    return bill_cms(items) if rule is Rule.CMS else bill_ama(items)
+    if rule is Rule.CMS:
+        from ptclock.billing.eight_minute_rule import bill_cms
+
+        return bill_cms(items)
+    from ptclock.billing.per_code_rule import bill_ama
+
+    return bill_ama(items)
 
 
 def check_minutes(value: object, code: str, limit: int | None = MAX_MINUTES) -> int:

@@ -42,7 +42,7 @@ from ptclock.billing.catalog import (
     read_lines,
     where,
 )
-from ptclock.billing.time_blocks import BlockCheck
+from ptclock.billing.time_blocks import BlockCheck, BlockKind
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
 BYPASS_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
@@ -141,19 +141,68 @@ class EditFinding:
 
     edit: PtpEdit
     blocks: BlockCheck | None
+    payer: str = ""
+    """The claim's payer as a therapist reads it ("Medicare"); empty: not named."""
+    modifier: str = ""
+    """The modifier ptclock puts on the column-2 line when the blocks support it (XU for
+    Medicare, 59 for other payers); empty: "59 or XU"."""
+    on_line: tuple[str, ...] | None = None
+    """The bypass modifiers on the column-2 line once the therapist's changes are applied;
+    None: not known (ptclock's suggestion is assumed to stand)."""
 
     @property
     def message(self) -> str:
+        """One sentence: what is wrong, in plain words, and what to do (or that ptclock did
+        it). "97140 and 97530 are billed together: Medicare pays both only if they were done
+        in separate time blocks — they were (97140 at 10:02–10:14; 97530 at 10:14–10:31), so
+        XU is added to 97530." """
         first, second = self.edit.column1, self.edit.column2
-        head = f"{first} + {second}: only {first} is paid"
+        head = f"{first} and {second} are billed together: "
         if not self.edit.bypassable:
-            return f"{head}; no modifier can bypass this edit."
+            return (
+                f"{head}only {first} is paid and no modifier changes that, so {second} will "
+                f"be denied — check that {second} belongs on this claim."
+            )
+        pays = f"{self.payer} pays both" if self.payer else "both are paid"
+        modifier = self.modifier or "59 or XU"
+        change = "(Visit → Change modifiers…)"
+        on_line = self.on_line
         if self.blocks is None:
-            return f"{head} unless {second} has a modifier backed by documentation."
-        if self.blocks.supportable:
-            return f"{head} unless {second} gets 59/XU — {self.blocks.message}."
-        reason = self.blocks.message.removeprefix("not supportable: ")
-        return f"{head}; 59/XU not supportable: {reason}."
+            return (
+                f"{head}{pays} only if {second} carries {modifier} and your note shows they "
+                "were separate services."
+            )
+        blocks = self.blocks
+        if blocks.supportable:
+            how = (
+                ", in split blocks as CMS's example allows"
+                if blocks.kind is BlockKind.SPLIT
+                else ""
+            )
+            shown = f"they were{how} ({blocks.evidence})"
+            if on_line is not None and not on_line:
+                return (
+                    f"{head}{pays} only if they were done in separate time blocks — {shown}, "
+                    f"but {modifier} was taken off {second}, so {second} will not be paid: "
+                    f"add it back {change} if your note shows the separate blocks."
+                )
+            on = on_line[0] if on_line else modifier
+            return (
+                f"{head}{pays} only if they were done in separate time blocks — {shown}, so "
+                f"{on} is added to {second}."
+            )
+        if on_line:
+            return (
+                f"{head}{pays} only if they were done in separate time blocks, but "
+                f"{blocks.problem}; {on_line[0]} was added to {second} by hand, so make sure "
+                "your note documents the separate blocks."
+            )
+        return (
+            f"{head}{pays} only if they were done in separate time blocks, but "
+            f"{blocks.problem}, so {second} will not be paid: if they were separate, document "
+            f"the blocks and add {modifier} with a reason {change}; if not, bill only one "
+            "of them."
+        )
 
 
 def _date(text: str, source: str, line: int, what: str, compact: bool) -> date:

@@ -63,17 +63,24 @@ class PayerNote:
     def message(self) -> str:
         """One sentence for the window, ``visit show``, the PDFs and the claim warnings.
 
-        "97010 is bundled by Medicare: not paid separately."
+        "97010 is bundled by Medicare: not paid separately, so it is left off the claim —
+        nothing to change."
         "97014 is not payable by Medicare: billed as G0283 for unattended electrical
-        stimulation."
+        stimulation — nothing to change."
         """
         if self.status is PayerStatus.BUNDLED:
-            return f"{self.code} is bundled by {self.payer}: not paid separately."
+            return (
+                f"{self.code} is bundled by {self.payer}: not paid separately, so it is left "
+                "off the claim — nothing to change."
+            )
         head = f"{self.code} is not payable by {self.payer}"
         if self.instead is None:
-            return f"{head}: it is not paid, with or without a modifier."
+            return (
+                f"{head}: it is not paid, with or without a modifier, so leave it off a "
+                f"{self.payer} claim."
+            )
         what = f" for {_in_sentence(self.instead_descriptor)}" if self.instead_descriptor else ""
-        return f"{head}: billed as {self.instead}{what}."
+        return f"{head}: billed as {self.instead}{what} — nothing to change."
 
 
 def medicare_note(code: str, catalog: Catalog) -> PayerNote | None:

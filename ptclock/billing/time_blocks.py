@@ -36,6 +36,14 @@ class BlockKind(str, Enum):
 class BlockCheck:
     kind: BlockKind
     message: str
+    """The finding in words, "what: the clock times" ("separate time blocks: 97140 at
+    10:02–10:17; 97530 at 10:20–10:35"); the text after the first ": " is the evidence."""
+    evidence: str = ""
+    """Each code's blocks as the clock showed them, in the order they began ("97140 at
+    10:00–10:10 and 10:25–10:30; 97530 at 10:10–10:25"); empty when a code has none."""
+    problem: str = ""
+    """Not supportable: what the timers show instead, to follow "but" in a sentence ("they
+    overlapped 10:10–10:20", "97530's minutes all come from corrections")."""
 
     @property
     def supportable(self) -> bool:
@@ -69,8 +77,43 @@ def clock_span(start: datetime, end: datetime, zone: tzinfo) -> str:
     return f"{a:%H:%M} {a.tzname() or ''}–{b:%H:%M} {b.tzname() or ''}".replace(" –", "–")
 
 
-def _text(blocks: list[Interval], zone: tzinfo) -> str:
-    return ", ".join(clock_span(a, b, zone) for a, b in blocks)
+def zero_length(start: datetime, end: datetime, zone: tzinfo) -> bool:
+    """A block that reads as no time at all at minute precision ("14:42–14:42"): never shown
+    as evidence."""
+    a, b = start.astimezone(zone), end.astimezone(zone)
+    return a.utcoffset() == b.utcoffset() and f"{a:%H:%M}" == f"{b:%H:%M}"
+
+
+def span_list(blocks: Sequence[Interval], zone: tzinfo) -> str:
+    """ "10:00–10:10", "10:00–10:10 and 10:25–10:30", "…, … and …"; zero-length blocks left
+    out."""
+    shown = [clock_span(a, b, zone) for a, b in blocks if not zero_length(a, b, zone)]
+    if len(shown) < 2:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _evidence(codes: Sequence[tuple[str, list[Interval]]], zone: tzinfo) -> str:
+    """Each code with its blocks, the code that began first first."""
+    ordered = sorted(codes, key=lambda item: item[1][0][0])
+    return "; ".join(f"{code} at {span_list(blocks, zone)}" for code, blocks in ordered)
+
+
+def _overlap(a: Sequence[Interval], b: Sequence[Interval], zone: tzinfo) -> str:
+    """When the two codes' blocks ran at the same time: "10:10–10:20", or "for under a
+    minute at 10:05" when the overlap shows as no time at minute precision."""
+    both = merge(
+        [
+            (max(s1, s2), min(e1, e2))
+            for s1, e1 in a
+            for s2, e2 in b
+            if s1 < e2 and s2 < e1 and min(e1, e2) - max(s1, s2) >= SHORTEST_BLOCK
+        ]
+    )
+    if both:
+        return span_list(both, zone)
+    first = min(max(s1, s2) for s1, e1 in a for s2, e2 in b if s1 < e2 and s2 < e1)
+    return f"for under a minute at {first.astimezone(zone):%H:%M}"
 
 
 def check_blocks(
@@ -91,27 +134,29 @@ def check_blocks(
     a, b = merge(first_intervals), merge(second_intervals)
     for code, blocks in ((first, a), (second, b)):
         if not blocks:
-            return BlockCheck(
-                BlockKind.NOT_TIMED,
-                f"not supportable: {code} has no timer "
-                "blocks (its time comes from corrections only)",
+            problem = (
+                f"{code} was never timed for a full minute (its minutes come from corrections)"
             )
+            return BlockCheck(BlockKind.NOT_TIMED, f"no clock time: {problem}", "", problem)
         clock = int(sum((end - start for start, end in blocks), timedelta()).total_seconds() // 60)
         billed = (billed_minutes or {}).get(code, 0)
         if billed and clock * 2 < billed:
-            return BlockCheck(
-                BlockKind.NOT_TIMED,
-                f"not supportable: only {clock} of {code}'s {billed} minutes have clock "
-                "time behind them (the rest come from corrections)",
+            problem = (
+                f"only {clock} of {code}'s {billed} minutes were timed "
+                "(the rest come from corrections)"
             )
-    both = f"{_text(a, zone)} vs {_text(b, zone)}"
+            return BlockCheck(BlockKind.NOT_TIMED, f"too little clock time: {problem}", "", problem)
+    evidence = _evidence(((first, a), (second, b)), zone)
     if any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b):
-        return BlockCheck(BlockKind.OVERLAPPING, f"not supportable: overlapping ({both})")
+        problem = f"they overlapped {_overlap(a, b, zone)}"
+        return BlockCheck(
+            BlockKind.OVERLAPPING, f"overlapping time blocks: {evidence}", evidence, problem
+        )
     order = [code for _, code in sorted([(s, first) for s, _ in a] + [(s, second) for s, _ in b])]
     if sum(1 for x, y in pairwise(order) if x != y) > 1:
-        return BlockCheck(BlockKind.SPLIT, f"59/XU supportable (split blocks): {both}")
+        return BlockCheck(BlockKind.SPLIT, f"split time blocks: {evidence}", evidence)
     touching = any(e1 == s2 for _, e1 in a for s2, _ in b) or any(
         e2 == s1 for _, e2 in b for s1, _ in a
     )
     kind = BlockKind.TOUCHING if touching else BlockKind.DISTINCT
-    return BlockCheck(kind, f"59/XU supportable: {both}")
+    return BlockCheck(kind, f"separate time blocks: {evidence}", evidence)

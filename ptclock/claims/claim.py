@@ -40,7 +40,7 @@ project's summary of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import combinations
@@ -54,6 +54,7 @@ from ptclock.billing.time_blocks import check_blocks
 from ptclock.claims.assistant import UnitSplit, split_units, untimed_needs_cq
 from ptclock.claims.one_on_one import timed_minutes
 from ptclock.claims.payment import Priced, estimate
+from ptclock.formats import wall_time
 from ptclock.timing.clock import zone_from_name
 from ptclock.timing.records import ModifierOverride, Payer
 from ptclock.timing.tally import VisitTally
@@ -276,15 +277,17 @@ def _claim(
     ]
     warnings += [overlap.message for overlap in timed.overlaps]
     warnings += [
-        f"{line.code}: {line.minutes // 60} h {line.minutes % 60:02d} min on one code is more "
-        "than 24 hours: check the timer (left running?) and correct the time with a reason."
+        f"{line.code} has {line.minutes // 60} h {line.minutes % 60:02d} min, which is more "
+        "than 24 hours: check the timer (was it left running?) and correct the time with a "
+        "reason (Visit → Correct time…)."
         for line in billing.over_a_day
     ]
     if mixed_rules:
         warnings.append(
-            f"This patient's {payer.value} visits of {day.isoformat()} use different rules "
-            f"({', '.join(r.value for r in mixed_rules)}): each rule is billed as its own "
-            "claim here; one payer bills a date under one rule."
+            f"This patient's {_payer_visits(payer)} of {day.isoformat()} use "
+            f"{_and([_rule_name(r) for r in mixed_rules])}, so they are billed as "
+            f"{len(mixed_rules)} claims, but a payer bills a date under one rule: switch them "
+            "to one rule (Visit → Switch billing rule)."
         )
 
     warnings += [
@@ -294,16 +297,17 @@ def _claim(
         # A correction records no performer: its minutes count as the therapist's, so a
         # correction of an assistant's time would lose the CQ it needs.
         warnings += [
-            f"{entry.code}: part of its time was a PT assistant's and part was corrected; "
-            "corrected minutes count as the therapist's, so check the CQ split (Visit → "
-            "Change modifiers… adds CQ with a reason)."
+            f"{entry.code}: some of its minutes were a PT assistant's and some were added by "
+            "a correction, which counts as the therapist's time: if the corrected minutes "
+            "were the assistant's, add CQ with a reason (Visit → Change modifiers…)."
             for entry in codes.values()
             if entry.assistant_seconds and entry.corrected_seconds
         ]
     warnings += [
-        f"{entry.code} was performed in {entry.sessions} visits of this date and is billed "
-        f"{entry.sessions} units: check that it was really done {entry.sessions} times "
-        "(evaluations, for one, are seldom billed twice a day)."
+        f"{entry.code} is billed {entry.sessions} times because it was recorded in "
+        f"{entry.sessions} visits of this date: if it was done only once (an evaluation "
+        "seldom is twice a day), take its minutes off the other visits (Visit → Correct "
+        "time…)."
         for entry in codes.values()
         if not entry.timed and entry.sessions > 1
     ]
@@ -321,6 +325,7 @@ def _claim(
     on_claim = [code for code in codes if units[code] > 0]
 
     zone = zone_from_name(first.zone)
+    bypass = "XU" if medicare else "59"
     findings = []
     for edit in rules.edits.applying(on_claim, day, payer.value):
         blocks = None
@@ -333,18 +338,17 @@ def _claim(
                 zone,
                 {code: entry.minutes for code, entry in codes.items()},
             )
-        findings.append(EditFinding(edit, blocks))
-    warnings += [finding.message for finding in findings]
+        findings.append(EditFinding(edit, blocks, "Medicare" if medicare else "", bypass))
+    edits_at = len(warnings)  # their sentences go here, once the overrides are known
 
     modifiers: dict[str, list[str]] = {code: [] for code in on_claim}
     for code in on_claim:
         if medicare:
             modifiers[code].append(PT_MODIFIER)
         for finding in findings:
-            if finding.edit.column2 == code and finding.blocks and finding.blocks.supportable:
-                bypass = "XU" if medicare else "59"
-                if bypass not in modifiers[code]:
-                    modifiers[code].append(bypass)
+            supported = finding.blocks is not None and finding.blocks.supportable
+            if finding.edit.column2 == code and supported and bypass not in modifiers[code]:
+                modifiers[code].append(bypass)
     special: dict[tuple[str, str], bool] = {}
     for visit_id in visit_ids:
         for override in overrides.get(visit_id, ()):
@@ -357,6 +361,15 @@ def _claim(
             modifiers[override.code] = [m for m in modifiers[override.code] if m != name]
             if override.add:
                 modifiers[override.code].append(name)
+
+    findings = [
+        replace(
+            finding,
+            on_line=tuple(m for m in modifiers[finding.edit.column2] if m in BYPASS_MODIFIERS),
+        )
+        for finding in findings
+    ]
+    warnings[edits_at:edits_at] = [finding.message for finding in findings]
 
     unpaid = {
         f.edit.column2
@@ -381,10 +394,10 @@ def _claim(
     money = estimate(priced, medicare)
     if money.missing_pe_share:
         warnings.append(
-            "The estimate does not include Medicare's multiple procedure payment reduction "
-            "(50% of the practice-expense part of the second and later units of the day): the "
-            f"fee schedule has no practice-expense share (pe_share) for "
-            f"{', '.join(money.missing_pe_share)}."
+            "The estimated payment is too high: Medicare's multiple procedure payment "
+            "reduction (50% of the practice-expense part of the day's second and later units) "
+            "is left out because the fee schedule has no practice-expense share (pe_share) for "
+            f"{_and(money.missing_pe_share)}: add pe_share to the fee file and import it again."
         )
 
     kx = None
@@ -484,8 +497,9 @@ def _prefer_no_edit(
             went = "unit goes" if tie.units == 1 else "units go"
             sentences.append(
                 f"Tie: {_and(tie.codes)} each have {tie.remaining_minutes} minutes beyond full "
-                f"units; the {went} to {_and(best)}, not {_and(others)}, so that no NCCI edit "
-                "applies. Bill the code that was clinically most appropriate."
+                f"units; the {went} to {_and(best)}, not {_and(others)}, so that no two codes "
+                "that are not paid together are billed — the rule lets you choose: bill the "
+                "code that was clinically most appropriate."
             )
         else:
             sentences.append(tie.message)
@@ -518,11 +532,27 @@ def _pool_sentence(
     together = billing.timed_units
     if apart == together:
         return None
-    ids = ", ".join(str(t.record.visit.id) for t in tallies)
-    return (
-        f"Same-day pooling (CMS): visits {ids} are billed together: {billing.timed_minutes} "
-        f"timed minutes, {_units(together)} (billed apart they would give {_units(apart)})."
+    starts = _and(
+        [wall_time(t.record.visit.started_at, zone_from_name(t.record.visit.zone)) for t in tallies]
     )
+    return (
+        f"Same-day pooling (CMS): the visits of {starts} are billed as one: "
+        f"{billing.timed_minutes} timed minutes make {_units(together)} (billed apart they "
+        f"would make {_units(apart)}), because the 8-minute rule counts a date's timed "
+        "minutes together — nothing to change."
+    )
+
+
+def _payer_visits(payer: Payer) -> str:
+    """ "Medicare visits", "commercial visits", "other-payer visits"."""
+    return {Payer.MEDICARE: "Medicare visits", Payer.COMMERCIAL: "commercial visits"}.get(
+        payer, "other-payer visits"
+    )
+
+
+def _rule_name(rule: Rule) -> str:
+    """ "the CMS 8-minute rule" (``Rule.in_words`` without its explanation)."""
+    return "the " + rule.in_words.split(" (")[0]
 
 
 def _and(codes: Sequence[str]) -> str:

@@ -12,8 +12,8 @@ each overlapping second is therefore counted once:
   second, the code the visit timed first). No source says how to split such a second; giving
   it to the service already under way keeps every code's minutes whole seconds, does not
   depend on how many timers were left open, and moves nothing silently: the claim says
-  "97110 and 97112 ran at the same time for 30 min: counted once", and the therapist can
-  move time between codes with a reason;
+  "97110 and 97112 ran at the same time for 30 min: counted once, for the code whose timer
+  was already running …", and the therapist can move time between codes with a reason;
 * when the PT and the PTA furnish the same code at the same time, the time is the PT's
   (APTA, "Quick Guide to Using the PTA Modifier": report the units without CQ "because the
   PT furnished both units in whole while assisted by the PTA"; NGS Medicare's E/M time FAQ
@@ -55,8 +55,15 @@ class Overlap:
         minutes = self.seconds // 60
         span = f"{minutes} min" if minutes else "less than 1 min"
         if self.first == self.second:
-            return f"{self.first} ran in two visits at the same time for {span}: counted once"
-        return f"{self.first} and {self.second} ran at the same time for {span}: counted once"
+            return (
+                f"{self.first} ran in two visits at the same time for {span}: counted once, "
+                "in the visit whose timer was already running — nothing to change."
+            )
+        return (
+            f"{self.first} and {self.second} ran at the same time for {span}: counted once, "
+            "for the code whose timer was already running — if those minutes belong to the "
+            "other code, move them with a reason (Visit → Correct time…)."
+        )
 
 
 @dataclass(frozen=True)

@@ -86,15 +86,29 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
                 raise UserError("give a command (ptclock --help lists them)")
             return open_window(args.demo, args.smoke_test)
         return int(args.run(args))
-    except (UserError, DataFileError, TimekeeperError, UnknownCodeError) as error:
+    except Exception as error:
+        status = exit_status(error)
+        if status is None:
+            raise
+        return status
+
+
+def exit_status(error: Exception) -> int | None:
+    """Say ``error`` in one line on stderr and give the exit status it means: 2 for bad
+    input (a rule or the data a person wrote said no), 1 when the database or the disk is
+    the problem; None for an error that is not ptclock's to explain (it propagates).
+
+    ``ptclock.main`` answers errors of a window it opened without the parser here too."""
+    if isinstance(error, (UserError, DataFileError, TimekeeperError, UnknownCodeError)):
         say(str(error))
         return 2
-    except StoreError as error:
+    if isinstance(error, StoreError):
         say(str(error))
         return 1
-    except OSError as error:
+    if isinstance(error, OSError):
         say(f"{error.filename}: {error.strerror}" if error.filename else str(error))
         return 1
+    return None
 
 
 def say(message: str) -> None:

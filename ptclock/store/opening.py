@@ -8,7 +8,6 @@ left byte-for-byte as it was and the error says where the latest backup is.
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import time
 from collections.abc import Callable
@@ -170,6 +169,8 @@ def create_complete(path: Path) -> None:
         with suppress(OSError):
             if leftover.stat().st_mtime < time.time() - 60:
                 leftover.unlink()
+    import secrets  # here: it loads OpenSSL, which only a new database needs
+
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.creating")
     try:
         descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o600)

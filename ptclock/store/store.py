@@ -526,14 +526,22 @@ class Store(BillingData):
         )
 
     def audit_trail(self, visit_id: int | None = None) -> list[AuditEntry]:
+        """Every audit line (of ``visit_id``: its own, and the sleeps and clock changes
+        recorded while one of its timers ran, which belong to no one visit), oldest first."""
         where, parameters = (
-            ("WHERE visit_id = ?", (visit_id,)) if visit_id is not None else ("", ())
+            (
+                "WHERE visit_id = ? OR (visit_id IS NULL AND action IN ('clock_set', 'suspend') "
+                "AND id > (SELECT coalesce(min(id), 0) FROM audit WHERE visit_id = ?))",
+                (visit_id, visit_id),
+            )
+            if visit_id is not None
+            else ("", ())
         )
         rows = self.connection.execute(
             f"SELECT id, at, action, visit_id, code, before, after FROM audit {where} ORDER BY id",
             parameters,
         )
-        return [
+        entries = [
             AuditEntry(
                 row[0],
                 from_text(row[1]),
@@ -544,6 +552,13 @@ class Store(BillingData):
                 json.loads(row[6]) if row[6] is not None else None,
             )
             for row in rows
+        ]
+        return [
+            entry
+            for entry in entries
+            if visit_id is None
+            or entry.visit_id == visit_id
+            or any(ran[0] == visit_id for ran in (entry.after or {}).get("running", []))
         ]
 
     def last_stamp(self) -> tuple[datetime, ClockStamp] | None:

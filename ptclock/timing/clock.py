@@ -8,8 +8,10 @@ readings exist only to notice when the wall clock jumps or the machine slept.
 from __future__ import annotations
 
 import itertools
+import os
 import sys
 import time
+import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -136,6 +138,9 @@ class SystemClock:
 
 
 def _local_zone() -> tzinfo:
+    linked = linked_zone()
+    if linked is not None:
+        return linked
     try:
         import tzlocal
 
@@ -144,6 +149,58 @@ def _local_zone() -> tzinfo:
     except Exception:  # any failure falls back to the OS fixed offset
         fixed = datetime.now().astimezone().tzinfo
         return fixed if fixed is not None else timezone.utc
+
+
+ZONE_FILES = ("system/bin/getprop", "var/db/zoneinfo", "etc/sysconfig/clock", "etc/conf.d/clock")
+"""Other places tzlocal reads a zone from (Termux, BSD, CentOS/openSUSE, Gentoo)."""
+
+
+def linked_zone(root: Path = Path("/")) -> tzinfo | None:
+    """The local zone as tzlocal names it, without importing tzlocal, in the usual Linux
+    set-up: no TZ variable, ``/etc/localtime`` a symlink into the zone database, and no other
+    configuration naming a zone but an ``/etc/timezone`` that names the same one, whose
+    offset now is the system's. Anything else (or any doubt): None, and tzlocal decides.
+
+    tzlocal reads and cross-checks every configuration file it knows, which costs start-up
+    (issue 15); the answer here is the one it gives (tests/timing/test_linked_zone.py).
+    """
+    try:
+        if not sys.platform.startswith("linux") or "TZ" in os.environ:
+            return None
+        if any((root / name).exists() for name in ZONE_FILES):
+            return None
+        link = root / "etc" / "localtime"
+        if not link.is_symlink() or not link.exists():
+            return None
+        name = _zone_in_path(os.path.realpath(link))
+        if name is None or " " in name:
+            return None
+        named = root / "etc" / "timezone"
+        if named.exists() and named.read_text(encoding="ascii").strip("/ \t\r\n") != name:
+            return None
+        zone = ZoneInfo(name)
+        offset = datetime.now(zone).utcoffset()
+        local = time.localtime().tm_gmtoff
+        if offset is None or local is None or abs(offset.total_seconds() - local) > 60:
+            return None  # tzlocal would warn of a misconfiguration: let it
+        return zone
+    except Exception:  # any doubt: tzlocal's own reading
+        return None
+
+
+def _zone_in_path(path: str) -> str | None:
+    """The zone named by the first tail of ``path`` the zone database knows, as tzlocal
+    reads the target of /etc/localtime ("/usr/share/zoneinfo/Europe/Berlin" →
+    "Europe/Berlin"). Only files of the system's database count here: a miss would make
+    zoneinfo look for the tzdata package (slow), and a zone only that package has is left
+    to tzlocal."""
+    start = path.find("/") + 1
+    while start != 0:
+        path = path[start:]
+        if any((Path(folder) / path).is_file() for folder in zoneinfo.TZPATH):
+            return path
+        start = path.find("/") + 1
+    return None
 
 
 _FAKE_MACHINES = itertools.count(1)

@@ -2,39 +2,46 @@
 
 The widgets hold no rule; they call these methods and redraw on ``changed``. A failed
 intention (a rule said no) arrives as ``failed`` with the one-line reason.
+
+The one-second tick is cheap (issue 15): one ``PRAGMA data_version`` per tick tells whether
+another process wrote, and ``Timekeeper.revision`` whether this one did. While neither moved,
+the visit's record stays cached here, and within a minute only the seconds of the running
+codes are derived again from it (``_moved_on``); the billing is recomputed when a code's
+whole minutes change, and the claim (``review``) likewise. The figures are exactly those of
+a full recompute (tests/ui/test_tick_cost.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import suppress
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from ptclock.billing import Catalog, Code, Rule, UnknownCodeError
-from ptclock.claim_desk import (
-    ModifierReason,
-    claim_for_visit_id,
-    modifier_reasons,
-    override_modifier,
-)
-from ptclock.claims import Claim
 from ptclock.formats import wall_time
 from ptclock.refusals import REFUSALS
-from ptclock.restoring import Restored, restore_in_place
 from ptclock.settings import Settings
 from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
 from ptclock.timing.clock import today as clock_today
 from ptclock.timing.clock_watch import ClockJump, JumpKind
-from ptclock.timing.records import CodeNote, Payer, Performer, Visit, VisitStatus
-from ptclock.timing.tally import VisitTally
-from ptclock.ui.audit_dialog import AuditLine
-from ptclock.ui.store_reads import StoreReads
+from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, VisitStatus
+from ptclock.timing.tally import CodeTime, VisitTally, code_seconds, tally
 from ptclock.ui.words import minutes as minutes_words
+
+if TYPE_CHECKING:  # imported where used: the claim desk and restoring are not start-up, and
+    # the audit dialog (StoreReads names its lines) is the window's to import when it opens
+    from ptclock.claim_desk import ModifierReason
+    from ptclock.claims import Claim
+    from ptclock.restoring import Restored
+    from ptclock.ui.audit_dialog import AuditLine
+    from ptclock.ui.store_reads import StoreReads
+
+MINUTE = timedelta(minutes=1)
 
 REFUSED: tuple[type[Exception], ...] = (*REFUSALS, UnknownCodeError)
 """What an intention can be refused with: the message says why and nothing was changed."""
@@ -73,8 +80,19 @@ class SessionController(QObject):
         self.performer = Performer.PT
         """Who performs the timers started from now on (PT, PTA, student)."""
         self._asked_long: set[tuple[int, str, str]] = set()
-        self._review_cache: tuple[tuple[object, ...], Claim] | None = None
+        self._review_cache: tuple[tuple[object, ...], Claim, tuple[int, ...]] | None = None
         self._data_version = self.store.data_version()
+        self._written_key: tuple[object, ...] | None = None
+        """What the cached figures were derived under: the store, settings and catalog
+        objects, the store's data_version and the keeper's revision (``_check_written``)."""
+        self._generation = 0
+        """Grows each time something was written: the claim's cache key."""
+        self._tallies: dict[int, VisitTally] = {}
+        """The newest tally per visit, derived from a record read under ``_written_key``."""
+        self._running: list[Segment] | None = None
+        """The store's running segments under ``_written_key`` (None: not read yet)."""
+        self._in_tick = False
+        """Inside ``refresh``: the data_version read at the tick's start holds for the tick."""
         try:
             self.visit_id = keeper.visit().id
         except TimekeeperError:
@@ -104,42 +122,114 @@ class SessionController(QObject):
         if self.visit_id is None:
             return None
         try:
-            return self.keeper.tally(self.visit_id)
+            return self.tally_of(self.visit_id)
         except TimekeeperError:
             self.visit_id = None
             return None
+
+    def tally_of(self, visit_id: int) -> VisitTally:
+        """``visit_id``'s numbers now (as ``Timekeeper.tally``): the record is read again only
+        after a write, by this process or another; within a minute only the seconds of the
+        running codes are derived again; the billing when a code's whole minutes change."""
+        self._check_written()
+        now = self.keeper.clock.now()
+        previous = self._tallies.get(visit_id)
+        if previous is None:
+            found = self.keeper.tally(visit_id)  # reads the record (a query per table)
+        elif previous.now == now:
+            return previous
+        else:
+            found = _moved_on(previous, now, self.settings.long_timer_minutes) or tally(
+                previous.record, now, self.catalog, self.settings.long_timer_minutes
+            )
+        if len(self._tallies) > 1000:
+            self._tallies.clear()  # a window open for months stays small
+        self._tallies[visit_id] = found
+        return found
+
+    def _check_written(self) -> None:
+        """Drop the cached figures if anything was written since they were derived: this
+        process's events move ``Timekeeper.revision``, another process's commits the
+        store's ``data_version`` (one PRAGMA; none inside a tick, which read it first)."""
+        version = self._data_version if self._in_tick else self.store.data_version()
+        key = (self.keeper.store, self.settings, self.catalog, version, self.keeper.revision)
+        if self._written_key is not None and all(
+            a is b or a == b for a, b in zip(key, self._written_key, strict=True)
+        ):
+            return
+        self._written_key = key
+        self._generation += 1
+        self._tallies.clear()
+        self._running = None
+
+    def running_segments(self) -> list[Segment]:
+        """Every running segment of every visit (read again only after a write)."""
+        self._check_written()
+        if self._running is None:
+            self._running = self.store.running_segments()
+        return self._running
 
     def review(self, tally: VisitTally | None = None) -> Claim | None:
         """The claim the visit shown is billed on (its patient's, payer's and date's, pooled
         with their other visits): edits, modifiers, payment, KX — what visit show, the PDFs
         and the CSV say too.
 
-        Recomputed when something was written or a code's minutes changed — not on every
-        one-second tick, which only moves the seconds.
+        Recomputed when something was written, or as time moves what the claim says: a
+        code's whole minutes (units, payment), a running timer's block passing a whole
+        minute, or the clock's minute turning (its evidence shows clock times to the minute)
+        — not on every one-second tick.
         """
         if self.visit_id is None:
             return None
         tally = tally or self.tally()
         if tally is None:
             return None
-        key = (
-            self.visit_id,
-            self.store.data_version(),
-            self.keeper.revision,
-            tuple((line.code, line.minutes, line.running) for line in tally.codes),
-        )
-        if self._review_cache is None or self._review_cache[0] != key:
+        self._check_written()
+        cached = self._review_cache
+        visit_ids: tuple[int, ...] = (self.visit_id,)
+        if cached is not None and cached[0][:2] == (self.visit_id, self._generation):
+            visit_ids = cached[2]  # the visits on the claim: only a write changes them
+        key = (self.visit_id, self._generation, self._claim_moves(tally, visit_ids))
+        if cached is None or cached[0] != key:
+            from ptclock.claim_desk import claim_for_visit_id
+
             try:
-                self._review_cache = (key, claim_for_visit_id(self.keeper, self.visit_id))
+                claim = claim_for_visit_id(self.keeper, self.visit_id)
             except TimekeeperError:
                 return None
-        return self._review_cache[1]
+            ids = tuple(claim.visit_ids)
+            key = (self.visit_id, self._generation, self._claim_moves(tally, ids))
+            self._review_cache = cached = (key, claim, ids)
+        return cached[1]
+
+    def _claim_moves(self, shown: VisitTally, visit_ids: Sequence[int]) -> tuple[object, ...]:
+        """What time changes in a claim on ``visit_ids``: each code's whole minutes, each
+        running segment's whole minutes, and the clock's minute while anything runs."""
+        now = shown.now
+        moves: list[object] = []
+        for visit_id in visit_ids:
+            found = shown if visit_id == shown.record.visit.id else self.tally_of(visit_id)
+            moves.append(tuple((line.code, line.minutes, line.running) for line in found.codes))
+            moves.append(
+                tuple(
+                    (now - segment.started_at) // MINUTE
+                    for segment in found.record.segments
+                    if segment.running
+                )
+            )
+        running = any(moves[1::2])
+        moves.append(int(now.timestamp()) // 60 if running else None)
+        return tuple(moves)
 
     def modifier_reasons(self, claim: Claim) -> tuple[ModifierReason, ...]:
         """Each modifier on the claim with the sentence that says why."""
+        from ptclock.claim_desk import modifier_reasons
+
         return modifier_reasons(self.keeper, claim)
 
     def override_modifier(self, code: str, modifier: str, add: bool, reason: str) -> bool:
+        from ptclock.claim_desk import override_modifier
+
         visit_id = self.visit_id
         return visit_id is not None and self._do(
             lambda: override_modifier(self.keeper, code, modifier, add, reason, visit_id)
@@ -159,7 +249,7 @@ class SessionController(QObject):
 
     def today(self) -> list[VisitTally]:
         day = clock_today(self.keeper.clock)
-        return [self.keeper.tally(visit.id) for visit in self.store.visits_on(day)]
+        return [self.tally_of(visit.id) for visit in self.store.visits_on(day)]
 
     def left_open(self) -> list[Visit]:
         """Visits still open from an earlier day: to be pointed out, never closed silently."""
@@ -170,7 +260,7 @@ class SessionController(QObject):
         return self.store.patient_names(starting, limit=200)
 
     def anything_running(self) -> bool:
-        return bool(self.store.running_segments())
+        return bool(self.running_segments())
 
     def audit_trail(self, visit_id: int) -> Sequence[AuditLine]:
         """Every audit line of ``visit_id``, oldest first."""
@@ -231,11 +321,11 @@ class SessionController(QObject):
 
     def running_elsewhere(self, shown: int | None) -> list[tuple[Visit, str, int]]:
         """Timers running in other open visits than ``shown``: (visit, code, seconds)."""
-        running = self.store.running_segments()
+        running = self.running_segments()
         found = []
         for visit_id in dict.fromkeys(s.visit_id for s in running if s.visit_id != shown):
             with suppress(TimekeeperError):
-                tally = self.keeper.tally(visit_id)
+                tally = self.tally_of(visit_id)
                 found += [
                     (tally.record.visit, code, tally.code(code).seconds)
                     for code in tally.running_codes
@@ -357,6 +447,8 @@ class SessionController(QObject):
         if self.store.path is None:
             self.failed.emit("This window has no database file to restore into.")
             return None
+        from ptclock.restoring import restore_in_place
+
         outcome = restore_in_place(self.keeper, backup, self.local_now())
         for problem in outcome.problems:
             self.failed.emit(problem)
@@ -376,13 +468,43 @@ class SessionController(QObject):
     # -- the one-second look -----------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Called by the window's tick: clock check, other processes' writes, reminders."""
+        """Called by the window's tick: clock check, other processes' writes, reminders.
+
+        One ``PRAGMA data_version`` per tick: read here, it holds for everything the tick
+        and its ``ticked`` (or ``changed``) redraw read through this controller."""
+        with self._tick():
+            self._refresh()
+
+    @contextmanager
+    def _tick(self) -> Iterator[None]:
+        if self._in_tick:  # a redraw that ticks again (a nested event loop): one tick
+            yield
+            return
+        self._in_tick = True
+        try:
+            yield
+        finally:
+            self._in_tick = False
+
+    def _refresh(self) -> None:
+        revision = self.keeper.revision
         try:
             self.store.keep_wal_in_place()
             jump = self.keeper.check_clock()
         except REFUSALS as error:
             self.failed.emit(str(error))
             jump = None
+        else:
+            written = self._written_key
+            if (
+                jump is None
+                and written is not None
+                and written[4] == revision
+                and self.keeper.revision == revision + 1
+            ):
+                # The look found no jump and wrote nothing, but moves the revision all the
+                # same (Timekeeper.check_clock): the cached figures still hold.
+                self._written_key = (*written[:4], self.keeper.revision)
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
             self.slept.emit(jump)
         elif jump is not None and jump.kind is JumpKind.CLOCK_SET and self.anything_running():
@@ -431,3 +553,45 @@ class SessionController(QObject):
         """The database file changed on disk: redraw now if another process committed."""
         if self.follow_outside_changes():
             self.changed.emit()
+
+
+def _moved_on(previous: VisitTally, now: datetime, long_timer_minutes: int) -> VisitTally | None:
+    """``previous`` (from the same record) at ``now``: what ``ptclock.timing.tally.tally``
+    would give, derived only for the running codes, or None when a code's whole minutes
+    changed (then the billing must be recomputed: call ``tally``).
+
+    A stopped code has no open segment, so nothing in its line moves with the clock; the
+    billing is a function of each code's whole minutes, the rule and the catalog only.
+    """
+    record = previous.record
+    limit = timedelta(minutes=long_timer_minutes)
+    lines: list[CodeTime] = []
+    for line in previous.codes:
+        since = line.running_since
+        if since is None:
+            lines.append(line)
+            continue
+        seconds = code_seconds(line.code, record.segments, record.adjustments, now)
+        if seconds // 60 != line.seconds // 60:
+            return None
+        segments = [seg for seg in record.segments if seg.code == line.code]
+        lines.append(
+            replace(
+                line,
+                seconds=seconds,
+                still_running_check=now - since >= limit,
+                assistant_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.PTA)
+                ),
+                student_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.STUDENT)
+                ),
+            )
+        )
+    end = record.visit.ended_at or now
+    return replace(
+        previous,
+        now=now,
+        codes=tuple(lines),
+        elapsed_seconds=max(0, int((end - record.visit.started_at).total_seconds())),
+    )

@@ -1,24 +1,36 @@
-"""The window a therapist uses all day: visit header, code tiles, totals, documentation, today."""
+"""The window a therapist uses all day: visit header, the now band, code tiles, billing
+details, documentation, today.
+
+From top to bottom: the menus, the visit header (``VisitHeader``), ``message_area`` (an empty
+slot for messages such as a banner: add widgets to it; ``show_problem``/``show_notice`` are
+the one way messages come in), the bar of timers running for other patients, the now band
+(``NowPanel``), then the tabs (Timers, Documentation, Today) with the billing details
+(``TotalsPanel``) to their right in a wide window and under them in a narrow one.
+
+The window never resizes itself: every text that changes is elided, wrapped inside a fixed
+size or painted, and the tiles flow into as many columns as fit (``TileBoard``).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
+    QDialog,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -29,33 +41,43 @@ from ptclock.billing import Code, Rule
 from ptclock.settings import Settings, SettingsError, save_settings
 from ptclock.timekeeper import OtherTimers
 from ptclock.timing.clock_watch import ClockJump
-from ptclock.timing.records import VisitStatus
+from ptclock.timing.records import Payer, VisitStatus
 from ptclock.timing.tally import VisitTally
-from ptclock.ui import questions, words
-from ptclock.ui.audit_dialog import AuditDialog
-from ptclock.ui.code_picker import CodePicker
-from ptclock.ui.code_tile import CodeTile
+from ptclock.ui import questions, theme, words
+from ptclock.ui.banner import Banner
+from ptclock.ui.code_tile import CodeTile, TileBoard
 from ptclock.ui.compact_strip import CompactStrip
 from ptclock.ui.controller import SessionController
-from ptclock.ui.correction_dialog import CorrectionDialog
 from ptclock.ui.documentation_panel import DocumentationPanel
 from ptclock.ui.elsewhere_bar import ElsewhereBar
-from ptclock.ui.modifier_dialog import ModifierDialog
+from ptclock.ui.now_panel import NowPanel
 from ptclock.ui.report_actions import ReportActions
-from ptclock.ui.settings_dialog import SettingsDialog
-from ptclock.ui.start_visit_dialog import StartVisitDialog
 from ptclock.ui.today_panel import TodayPanel
 from ptclock.ui.totals_panel import TotalsPanel
 from ptclock.ui.tray import TrayIcon
 from ptclock.ui.typing_guard import TypingGuard
 from ptclock.ui.visit_header import VisitHeader
 
+if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
+    from ptclock.ui.audit_dialog import AuditDialog
+    from ptclock.ui.code_picker import CodePicker
+    from ptclock.ui.correction_dialog import CorrectionDialog
+    from ptclock.ui.modifier_dialog import ModifierDialog
+    from ptclock.ui.settings_dialog import SettingsDialog
+    from ptclock.ui.start_visit_dialog import StartVisitDialog
+
 STYLE = """
-QPushButton#tile { border: 2px solid palette(mid); border-radius: 10px; text-align: left; }
-QPushButton#tile[running="true"] { border: 5px solid palette(highlight); }
 QLabel#warning, QLabel#tie { font-weight: bold; }
 """
-TILE_COLUMNS = 4
+WIDE_WINDOW = 1200
+"""From this width on, the billing details sit right of the tabs; below it, under them."""
+DETAILS_WIDTH = 330
+DETAILS_HEIGHT = (120, 0.22, 230)
+"""The billing details' height under the tabs in a narrow window: 22% of the window's
+height, within 120 and 230 pixels (they scroll within)."""
+QWIDGETSIZE_MAX = 16777215
+FIRST_SIZE = (1366, 1040)
+"""The window's size as it opens, within the screen's free area."""
 SECOND_LOOK_MS = 200
 """After the file watcher fired, look again this much later for the commit to be visible."""
 
@@ -73,9 +95,10 @@ class MainWindow(QMainWindow):
         self.save_to_disk = save_to_disk
         self.setWindowTitle("ptclock")
         self.setStyleSheet(STYLE)
+        self._styled_for = self.palette().cacheKey()
         if icon is not None:
             self.setWindowIcon(icon)
-        self.resize(1100, 720)
+        self._first_size()
         self.tiles: dict[str, CodeTile] = {}
         self._tile_codes: tuple[str, ...] = ()
         self._dialog: QMessageBox | None = None
@@ -86,55 +109,61 @@ class MainWindow(QMainWindow):
 
         self.header = VisitHeader()
         self.header.start_visit.connect(self.new_visit)
-        self.header.switch_rule.connect(controller.set_rule)
         self.header.pause_resume.connect(controller.pause_or_resume)
         self.header.end_visit.connect(self.end_visit)
         self.header.performer_changed.connect(controller.set_performer)
         self.elsewhere = ElsewhereBar()
         self.elsewhere.open_requested.connect(self.open_visit)
 
-        self.tile_grid = QGridLayout()
-        self.tile_grid.setSpacing(10)
-        self.add_code_button = QPushButton("+ Add code…")
+        self.now = NowPanel()
+        self.add_code_button = QPushButton("+ Add code…\n(Ctrl+K)")
+        self.add_code_button.setFont(theme.font(self.add_code_button.font(), 17, bold=True))
         self.add_code_button.setMinimumHeight(44)
         self.add_code_button.setAccessibleName("Add code")
         self.add_code_button.clicked.connect(self.add_code)
-        tiles_page = QWidget()
-        tiles_layout = QVBoxLayout(tiles_page)
-        tiles_layout.addLayout(self.tile_grid)
-        tiles_layout.addStretch()
-        row = QHBoxLayout()
-        row.addWidget(self.add_code_button)
-        row.addStretch()
-        tiles_layout.addLayout(row)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(tiles_page)
+        self.board = TileBoard(self.add_code_button)
 
         self.documentation = DocumentationPanel()
         self.documentation.save_requested.connect(self.save_documentation)
         self.today = TodayPanel()
         self.today.open_requested.connect(self.open_visit)
         self.tabs = QTabWidget()
-        self.tabs.addTab(scroll, "Timers")
+        self.tabs.addTab(self.board, "Timers")
         self.tabs.addTab(self.documentation, "Documentation")
         self.tabs.addTab(self.today, "Today")
         self.totals = TotalsPanel()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.totals)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        self.details = QScrollArea()
+        self.details.setWidgetResizable(True)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+        self.details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.details.setWidget(self.totals)
+        self.details.setAccessibleName("Billing details")
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.addWidget(self.tabs, 1)
+        self.body.addWidget(self.details)
+        self.message_area = QVBoxLayout()
+        """An empty slot right under the header for messages (a banner): add widgets here."""
+        self.message_area.setContentsMargins(0, 0, 0, 0)
+        self.banner = Banner()
+        self.message_area.addWidget(self.banner)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addWidget(self.header)
+        layout.addLayout(self.message_area)
         layout.addWidget(self.elsewhere)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.now)
+        layout.addLayout(self.body, 1)
         self.setCentralWidget(central)
+        self._wide: bool | None = None
+        self._details_height: int | None = None
+        self._place_details()
 
         self.compact = CompactStrip()
         self.compact.expand_requested.connect(self.leave_compact)
         self.compact.stop_requested.connect(controller.stop_running)
+        self.compact.pause_requested.connect(controller.pause_or_resume)
+        self.compact.switch_requested.connect(controller.toggle_on)
+        self.compact.toggle_requested.connect(controller.toggle)
         self.tray = TrayIcon(icon or QIcon(), self)
         self.tray.show_window.connect(self.bring_back)
         self.tray.stop_requested.connect(controller.stop_running)
@@ -201,7 +230,9 @@ class MainWindow(QMainWindow):
         self.pause_action = self._action(
             "&Visit", "&Pause / resume", self.controller.pause_or_resume, "Space"
         )
-        self._action("&Visit", "Switch billing &rule", self.switch_rule, "Ctrl+R")
+        self.rule_action = self._action(
+            "&Visit", "Switch billing &rule…", self.switch_rule, "Ctrl+R"
+        )
         self._action("&Visit", "&End visit…", self.end_visit, "Ctrl+Shift+E")
         self._menus["&Visit"].addSeparator()
         self._action("&Visit", "&Correct time…", self.correct_time, "Ctrl+E")
@@ -243,13 +274,17 @@ class MainWindow(QMainWindow):
 
     def redraw(self) -> None:
         tally = self.controller.tally()
+        claim = self.controller.review(tally)
         self.header.show_tally(tally)
         self.header.show_performer(self.controller.performer)
+        self.now.show_tally(tally, claim.billing if claim is not None else None)
         self.elsewhere.show_running(self.controller.running_elsewhere(self.controller.visit_id))
-        self.totals.show_tally(tally, self.controller.review())
+        self.totals.show_tally(tally, claim)
+        self._show_rule_action(tally)
         self.documentation.show_tally(tally)
-        self.compact.show_tally(tally)
+        self.compact.show_tally(tally, claim)
         codes = self.controller.favourites()
+        self.compact.show_codes(codes)
         self.tray.show_tally(tally, codes)
         self._rebuild_tiles(codes)
         running = tally.running_codes if tally is not None else ()
@@ -268,6 +303,7 @@ class MainWindow(QMainWindow):
                 paused and tally is not None and code in tally.record.visit.paused_codes,
             )
             tile.setEnabled(tally is not None and tally.record.visit.is_open)
+        self.add_code_button.setEnabled(tally is not None and tally.record.visit.is_open)
         self.today.show_day(self.controller.today(), self.controller.left_open())
         self.stop_action.setEnabled(bool(running))
         self._arm_ticker()
@@ -277,12 +313,14 @@ class MainWindow(QMainWindow):
         if tally is None:
             self.redraw()
             return
+        claim = self.controller.review(tally)
         self.header.show_tally(tally)
+        self.now.show_tally(tally, claim.billing if claim is not None else None)
         if self.elsewhere.isVisible():
             self.elsewhere.show_running(self.controller.running_elsewhere(self.controller.visit_id))
-        self.totals.show_tally(tally, self.controller.review(tally))
+        self.totals.show_tally(tally, claim)
         if self.compact.isVisible():
-            self.compact.show_tally(tally)
+            self.compact.show_tally(tally, claim)
         self.tray.show_tally(tally, [self.tiles[c].code for c in self._tile_codes])
         paused = tally.record.visit.status is VisitStatus.PAUSED
         for line in tally.codes:
@@ -302,15 +340,14 @@ class MainWindow(QMainWindow):
             return
         self._tile_codes = wanted
         for tile in self.tiles.values():
-            self.tile_grid.removeWidget(tile)
             tile.deleteLater()
         self.tiles = {}
         for index, code in enumerate(codes):
             key = str(index + 1) if index < 9 else ""
             tile = CodeTile(code, key)
             tile.clicked.connect(lambda _checked=False, c=code.code: self.controller.toggle(c))
-            self.tile_grid.addWidget(tile, index // TILE_COLUMNS, index % TILE_COLUMNS)
             self.tiles[code.code] = tile
+        self.board.set_tiles(list(self.tiles.values()))
         for number, action in enumerate(self.key_actions, start=1):
             if number <= len(codes):
                 action.setText(f"Toggle {codes[number - 1].code} {codes[number - 1].descriptor}")
@@ -318,6 +355,65 @@ class MainWindow(QMainWindow):
             else:
                 action.setText(f"Toggle favourite {number}")
                 action.setEnabled(False)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _first_size(self) -> None:
+        """Open at ``FIRST_SIZE`` or the screen's free area, whichever is smaller."""
+        width, height = FIRST_SIZE
+        screen = _application().primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, free.width()), min(height, free.height())
+        self.resize(width, height)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if (
+            event.type()
+            in (
+                QEvent.Type.ApplicationPaletteChange,
+                QEvent.Type.PaletteChange,
+            )
+            and self._styled_for != self.palette().cacheKey()
+        ):
+            # A style sheet stops a new palette from reaching the widgets under it: set it
+            # again once every widget heard of the change, and the whole window takes the
+            # desktop's new (light or dark) palette.
+            QTimer.singleShot(0, self, self._restyle)
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        self._styled_for = self.palette().cacheKey()
+        self.setStyleSheet("")
+        self.setStyleSheet(STYLE)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_details()
+
+    def _place_details(self) -> None:
+        """The billing details right of the tabs in a wide window, under them otherwise."""
+        wide = self.width() >= WIDE_WINDOW
+        if not wide:
+            least, share, most = DETAILS_HEIGHT
+            height = max(least, min(most, int(self.height() * share)))
+            if height != self._details_height:
+                self._details_height = height
+                self.details.setFixedHeight(height)
+        if wide == self._wide:
+            return
+        self._wide = wide
+        self.header.set_wide(wide)
+        if wide:
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self._details_height = None
+            self.details.setMinimumHeight(0)
+            self.details.setMaximumHeight(QWIDGETSIZE_MAX)
+            self.details.setFixedWidth(DETAILS_WIDTH)
+        else:
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.details.setMinimumWidth(0)
+            self.details.setMaximumWidth(QWIDGETSIZE_MAX)
 
     # -- the one-second tick ---------------------------------------------------------------
 
@@ -353,6 +449,8 @@ class MainWindow(QMainWindow):
     # -- visit actions ---------------------------------------------------------------------
 
     def new_visit(self) -> None:
+        from ptclock.ui.start_visit_dialog import StartVisitDialog
+
         dialog = StartVisitDialog(
             self.controller.patient_names(), self.controller.returning_patient, self
         )
@@ -373,7 +471,7 @@ class MainWindow(QMainWindow):
 
     def ask_visit(self, dialog: StartVisitDialog) -> bool:
         """Whether the therapist filled in the start-visit dialog and pressed Start."""
-        return dialog.exec() == StartVisitDialog.DialogCode.Accepted
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def ask_other_timers(self, timers: list[str], patient: str) -> str:
         """ "stop", "keep" or "cancel": another patient's timer runs as a visit starts."""
@@ -397,15 +495,49 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def switch_rule(self) -> None:
+        """Visit → Use the other billing rule; on a Medicare visit, leaving the CMS 8-minute
+        rule is asked first."""
         tally = self.controller.tally()
-        if tally is not None:
-            self.controller.set_rule(Rule.AMA if tally.rule is Rule.CMS else Rule.CMS)
+        if tally is None or not tally.record.visit.is_open:
+            return
+        rule = Rule.AMA if tally.rule is Rule.CMS else Rule.CMS
+        visit = tally.record.visit
+        if (
+            visit.payer is Payer.MEDICARE
+            and rule is not Rule.CMS
+            and not self.ask_rule_change(visit.patient, rule)
+        ):
+            return
+        self.controller.set_rule(rule)
+
+    def ask_rule_change(self, patient: str, rule: Rule) -> bool:
+        """Whether to bill ``patient``'s Medicare visit under ``rule`` all the same."""
+        answer = QMessageBox.question(
+            self,
+            "Change the billing rule",
+            f"{patient}'s visit is billed to Medicare, which counts timed minutes under the "
+            f"CMS 8-minute rule. Use the {rule.in_words} for this visit anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_rule_action(self, tally: VisitTally | None) -> None:
+        """The Visit menu names the rule it switches to ("…": a question comes first)."""
+        other = Rule.CMS if tally is not None and tally.rule is Rule.AMA else Rule.AMA
+        asks = tally is not None and tally.record.visit.payer is Payer.MEDICARE
+        text = f"Use {other.in_words.split(' (')[0]}" + ("…" if asks and other is Rule.AMA else "")
+        if self.rule_action.text() != text:
+            self.rule_action.setText(text)
+        self.rule_action.setEnabled(tally is not None and tally.record.visit.is_open)
 
     def open_visit(self, visit_id: int) -> None:
         self.controller.open_visit(visit_id)
         self.tabs.setCurrentIndex(0)
 
     def add_code(self) -> None:
+        from ptclock.ui.code_picker import CodePicker
+
         picker = CodePicker(self.controller.catalog, self)
         if self.ask_code(picker):
             code = picker.chosen()
@@ -414,13 +546,15 @@ class MainWindow(QMainWindow):
 
     def ask_code(self, picker: CodePicker) -> bool:
         """Whether the therapist picked a code in the code picker and pressed OK."""
-        return picker.exec() == CodePicker.DialogCode.Accepted
+        return picker.exec() == QDialog.DialogCode.Accepted
 
     def correct_time(self) -> None:
         tally = self.controller.tally()
         if tally is None:
             self.show_problem("Open a visit first.")
             return
+        from ptclock.ui.correction_dialog import CorrectionDialog
+
         dialog = CorrectionDialog(tally, self.controller.favourites(), self)
         if not self.ask_correction(dialog):
             return
@@ -433,7 +567,7 @@ class MainWindow(QMainWindow):
 
     def ask_correction(self, dialog: CorrectionDialog) -> bool:
         """Whether the therapist filled in the correction (minutes and reason) and pressed OK."""
-        return dialog.exec() == CorrectionDialog.DialogCode.Accepted
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def change_modifiers(self) -> None:
         tally = self.controller.tally()
@@ -441,6 +575,8 @@ class MainWindow(QMainWindow):
         if tally is None or claim is None:
             self.show_problem("Open a visit first.")
             return
+        from ptclock.ui.modifier_dialog import ModifierDialog
+
         dialog = ModifierDialog(tally, self.controller.modifier_reasons(claim), self)
         if self.ask_modifier(dialog):
             self.controller.override_modifier(
@@ -449,13 +585,15 @@ class MainWindow(QMainWindow):
 
     def ask_modifier(self, dialog: ModifierDialog) -> bool:
         """Whether the therapist chose a modifier to add or remove, with a reason, and OK."""
-        return dialog.exec() == ModifierDialog.DialogCode.Accepted
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def show_audit(self) -> None:
         tally = self.controller.tally()
         if tally is None:
             return
         visit = tally.record.visit
+        from ptclock.ui.audit_dialog import AuditDialog
+
         self.ask_audit(AuditDialog(self.controller.audit_trail(visit.id), visit.zone, self))
 
     def ask_audit(self, dialog: AuditDialog) -> None:
@@ -479,6 +617,8 @@ class MainWindow(QMainWindow):
             panel.not_saved(self._failure or "try again")
 
     def edit_settings(self) -> None:
+        from ptclock.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(
             self.controller.settings,
             self.controller.catalog,
@@ -491,7 +631,7 @@ class MainWindow(QMainWindow):
 
     def ask_settings(self, dialog: SettingsDialog) -> bool:
         """Whether the therapist changed the settings and pressed Save."""
-        return dialog.exec() == SettingsDialog.DialogCode.Accepted
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def use_settings(self, settings: Settings | None) -> None:
         """Save the settings (when this window saves) and use them from now on."""
@@ -515,6 +655,8 @@ class MainWindow(QMainWindow):
     def ask_provider(self) -> None:
         """The Settings dialog, headed by what the first run needs, opened without blocking
         (tests replace this method); saved and used when the therapist presses Save."""
+        from ptclock.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(
             self.controller.settings,
             self.controller.catalog,
@@ -568,8 +710,12 @@ class MainWindow(QMainWindow):
     # -- compact mode and tray ---------------------------------------------------------------
 
     def enter_compact(self) -> None:
-        self.compact.show_tally(self.controller.tally())
+        tally = self.controller.tally()
+        self.compact.show_codes(self.controller.favourites())
+        self.compact.show_tally(tally, self.controller.review(tally))
         self.compact.show()
+        self.compact.raise_()
+        self.compact.activateWindow()  # Space, Esc and 1-9 reach the strip
         self.hide()
 
     def leave_compact(self) -> None:
@@ -588,11 +734,16 @@ class MainWindow(QMainWindow):
     # -- questions ----------------------------------------------------------------------------
 
     def show_problem(self, message: str) -> None:
+        """A refusal or a fault: in the banner until the therapist dismisses it. In compact
+        mode the full window comes back, so no problem goes unseen."""
         self._failure = message
-        self.show_notice(message)
+        self.banner.say(message, "problem")
+        if self.compact.isVisible():
+            self.leave_compact()
 
     def show_notice(self, message: str) -> None:
-        self.statusBar().showMessage(message, 10000)
+        """Something done (a report saved, a clock change handled): in the banner a while."""
+        self.banner.say(message, "notice")
 
     def ask_still_treating(self, code: str) -> None:
         box = questions.still_treating(self, code, self.controller.settings.long_timer_minutes)

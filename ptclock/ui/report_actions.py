@@ -16,20 +16,12 @@ from ptclock.refusals import REFUSALS
 from ptclock.settings import SettingsError, save_settings
 from ptclock.timing.clock import today
 from ptclock.ui.controller import SessionController
+from ptclock.ui.words import sentence
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     from ptclock.report.model import Provider, VisitSummary
-
-
-def sentence(message: str) -> str:
-    """A message as the window shows it: a capital first letter and a full stop."""
-    message = " ".join(message.split())
-    if not message:
-        return message
-    message = message[0].upper() + message[1:]
-    return message if message.endswith((".", "?", "!")) else message + "."
 
 
 def _export_refusals() -> tuple[type[Exception], ...]:

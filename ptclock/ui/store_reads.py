@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ptclock.timing.records import Payer, Segment, Visit
-from ptclock.ui.audit_dialog import AuditLine
+
+if TYPE_CHECKING:
+    from ptclock.ui.audit_dialog import AuditLine
 
 
 class KnownPatient(Protocol):

@@ -1,4 +1,8 @@
-"""The totals panel, always visible: units, minutes, distance to the next unit, ties."""
+"""The billing details beside (wide window) or under (narrow window) the tiles: units, rule,
+minutes, the distance to the next unit, ties, modifiers, the estimate and the checks.
+
+None of it moves with the seconds: its texts change when a minute or the claim does.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,7 @@ class TotalsPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("totals")
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(280)
-        self.units_label = self._label(14, bold=True, name="Total units")
+        self.units_label = self._label(6, bold=True, name="Total units")
         self.rule_label = self._label(0, name="Billing rule")
         self.timed_label = self._label(3, name="Total timed minutes")
         self.treatment_label = self._label(3, name="Total treatment time")
@@ -88,7 +91,7 @@ def describe(tally: VisitTally, claim: Claim | None = None) -> list[str]:
     """The panel's sentences: units, rule, timed, treatment, next, floor, per code, tie —
     of the claim the visit is on (the day's pooled minutes), else of the visit alone."""
     billing = claim.billing if claim is not None else tally.billing
-    more = billing.next_unit_words()
+    more = billing.next_unit_words() if tally.record.visit.is_open else None
     next_unit = f"{more} for the next unit" if more is not None else ""
     losses = billing.unit_loss_words()
     floor = f"Unit lost {losses[0]}" if billing.rule is Rule.CMS and losses else "; ".join(losses)

@@ -22,3 +22,12 @@ def minutes(count: int) -> str:
 def spoken_clock(seconds: int) -> str:
     """For screen readers: "12 minutes 34 seconds"."""
     return f"{minutes(seconds // 60)} {seconds % 60} seconds"
+
+
+def sentence(message: str) -> str:
+    """A message as the window shows it: a capital first letter and a full stop."""
+    message = " ".join(message.split())
+    if not message:
+        return message
+    message = message[0].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."

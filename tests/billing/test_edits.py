@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ptclock.billing import load_catalog
 from ptclock.billing.edits import (
     EditFileError,
+    EditFinding,
     EditTable,
     PtpEdit,
     parse_cms_ptp,
@@ -21,6 +23,7 @@ from ptclock.billing.edits import (
     shipped_sources,
     source_keys,
 )
+from ptclock.billing.time_blocks import check_blocks
 
 CATALOG = load_catalog()
 TODAY = date(2026, 11, 27)
@@ -246,3 +249,68 @@ def test_million_line_import_streams(tmp_path: Path) -> None:
     with path.open() as lines:
         result = parse_cms_ptp(lines, CATALOG, str(path))
     assert (result.read, result.kept) == (200_001, 1)
+
+
+# -- the sentence the therapist reads ------------------------------------------------------
+
+PAIR = PtpEdit("97140", "97530", 1, date(1996, 1, 1))
+NEW_YORK = ZoneInfo("America/New_York")
+TEN = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
+
+
+def blocks(*spans: tuple[int, int]) -> list[tuple[datetime, datetime]]:
+    return [(TEN + timedelta(minutes=a), TEN + timedelta(minutes=b)) for a, b in spans]
+
+
+def test_an_edit_no_modifier_bypasses_says_the_column_two_code_is_denied() -> None:
+    finding = EditFinding(PtpEdit("97530", "97116", 0, date(1996, 1, 1)), None, "Medicare")
+    assert finding.message == (
+        "97530 and 97116 are billed together: only 97530 is paid and no modifier changes that, "
+        "so 97116 will be denied — check that 97116 belongs on this claim."
+    )
+
+
+def test_distinct_blocks_say_what_ptclock_added_and_why() -> None:
+    check = check_blocks("97140", blocks((2, 14)), "97530", blocks((14, 31)), NEW_YORK)
+    finding = EditFinding(PAIR, check, "Medicare", "XU", ("XU",))
+    assert finding.message == (
+        "97140 and 97530 are billed together: Medicare pays both only if they were done in "
+        "separate time blocks — they were (97140 at 10:02–10:14; 97530 at 10:14–10:31), so XU "
+        "is added to 97530."
+    )
+    # Another payer, and nothing known of the line yet: 59, and no payer named.
+    other = EditFinding(PAIR, check, modifier="59")
+    assert other.message.startswith("97140 and 97530 are billed together: both are paid only")
+    assert other.message.endswith("so 59 is added to 97530.")
+
+
+def test_overlapping_blocks_say_when_and_what_to_do() -> None:
+    check = check_blocks("97140", blocks((0, 9)), "97530", blocks((5, 20)), NEW_YORK)
+    finding = EditFinding(PAIR, check, "Medicare", "XU", ())
+    assert finding.message == (
+        "97140 and 97530 are billed together: Medicare pays both only if they were done in "
+        "separate time blocks, but they overlapped 10:05–10:09, so 97530 will not be paid: if "
+        "they were separate, document the blocks and add XU with a reason (Visit → Change "
+        "modifiers…); if not, bill only one of them."
+    )
+    by_hand = EditFinding(PAIR, check, "Medicare", "XU", ("59",))
+    assert by_hand.message.endswith(
+        "but they overlapped 10:05–10:09; 59 was added to 97530 by hand, so make sure your "
+        "note documents the separate blocks."
+    )
+
+
+def test_a_bypassable_edit_without_a_block_check_names_the_modifier() -> None:
+    assert EditFinding(PAIR, None).message == (
+        "97140 and 97530 are billed together: both are paid only if 97530 carries 59 or XU and "
+        "your note shows they were separate services."
+    )
+
+
+def test_no_sentence_lists_a_zero_length_block() -> None:
+    # A run of seconds (started and stopped at once) is no block: "10:00–10:00" never shows.
+    blink = [(TEN, TEN + timedelta(seconds=40))]
+    check = check_blocks("97140", blink + blocks((1, 12)), "97530", blocks((12, 27)), NEW_YORK)
+    message = EditFinding(PAIR, check, "Medicare", "XU", ("XU",)).message
+    assert "10:00–10:00" not in message
+    assert "(97140 at 10:01–10:12; 97530 at 10:12–10:27)" in message

@@ -25,7 +25,10 @@ def test_hot_and_cold_packs_are_bundled_by_medicare() -> None:
     note = medicare_note("97010", CATALOG)
     assert note == PayerNote("97010", "Medicare", PayerStatus.BUNDLED)
     assert not note.separately_payable
-    assert note.message == "97010 is bundled by Medicare: not paid separately."
+    assert note.message == (
+        "97010 is bundled by Medicare: not paid separately, so it is left off the claim — "
+        "nothing to change."
+    )
 
 
 def test_unattended_electrical_stimulation_is_g0283_for_medicare() -> None:
@@ -35,7 +38,8 @@ def test_unattended_electrical_stimulation_is_g0283_for_medicare() -> None:
     assert note is not None
     assert (note.status, note.instead) == (PayerStatus.NOT_PAYABLE, "G0283")
     assert note.message == (
-        "97014 is not payable by Medicare: billed as G0283 for unattended electrical stimulation."
+        "97014 is not payable by Medicare: billed as G0283 for unattended electrical "
+        "stimulation — nothing to change."
     )
     assert not separately_payable("97014", "medicare", CATALOG)
 
@@ -90,8 +94,10 @@ def test_a_clinic_code_can_carry_a_medicare_rule(tmp_path: Path) -> None:
     assert first is not None and second is not None
     # An acronym at the start of the substitute's name keeps its capitals.
     assert first.message == (
-        "99991 is not payable by Medicare: billed as 97161 for PT evaluation: low complexity."
+        "99991 is not payable by Medicare: billed as 97161 for PT evaluation: low complexity "
+        "— nothing to change."
     )
     assert second.message == (
-        "99992 is not payable by Medicare: it is not paid, with or without a modifier."
+        "99992 is not payable by Medicare: it is not paid, with or without a modifier, so "
+        "leave it off a Medicare claim."
     )

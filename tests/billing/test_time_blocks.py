@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from ptclock.billing.time_blocks import BlockKind, check_blocks
+from ptclock.billing.time_blocks import BlockKind, check_blocks, span_list, zero_length
 
 ZONE = ZoneInfo("America/New_York")
 TEN = datetime(2026, 11, 27, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
@@ -22,7 +22,8 @@ def block(start: int, end: int) -> tuple[datetime, datetime]:
 def test_distinct_blocks() -> None:
     check = check_blocks("97530", [block(2, 17)], "97140", [block(20, 35)], ZONE)
     assert check.kind is BlockKind.DISTINCT and check.supportable
-    assert check.message == "59/XU supportable: 10:02–10:17 vs 10:20–10:35"
+    assert check.message == "separate time blocks: 97530 at 10:02–10:17; 97140 at 10:20–10:35"
+    assert check.evidence == "97530 at 10:02–10:17; 97140 at 10:20–10:35"
 
 
 def test_touching_blocks_are_still_distinct() -> None:
@@ -33,7 +34,17 @@ def test_touching_blocks_are_still_distinct() -> None:
 def test_overlapping_blocks() -> None:
     check = check_blocks("97530", [block(0, 15)], "97140", [block(10, 25)], ZONE)
     assert check.kind is BlockKind.OVERLAPPING and not check.supportable
-    assert check.message.startswith("not supportable: overlapping")
+    assert check.message.startswith("overlapping time blocks: ")
+    assert check.problem == "they overlapped 10:10–10:15"
+
+
+def test_an_overlap_under_a_minute_is_never_shown_as_a_zero_length_block() -> None:
+    # 30 seconds of overlap would read "10:09–10:09": it is said in words instead.
+    late = (at(9) + timedelta(seconds=30), at(20))
+    check = check_blocks("97140", [block(0, 10)], "97530", [late], ZONE)
+    assert check.kind is BlockKind.OVERLAPPING
+    assert check.problem == "they overlapped for under a minute at 10:09"
+    assert "10:09–10:09" not in check.message
 
 
 def test_split_blocks_are_distinct_as_in_cms_example_9() -> None:
@@ -42,7 +53,7 @@ def test_split_blocks_are_distinct_as_in_cms_example_9() -> None:
     check = check_blocks("97140", [block(0, 10), block(25, 30)], "97530", [block(10, 25)], ZONE)
     assert check.kind is BlockKind.SPLIT and check.supportable
     assert check.message == (
-        "59/XU supportable (split blocks): 10:00–10:10, 10:25–10:30 vs 10:10–10:25"
+        "split time blocks: 97140 at 10:00–10:10 and 10:25–10:30; 97530 at 10:10–10:25"
     )
 
 
@@ -58,7 +69,9 @@ def test_a_block_across_the_fall_back_hour_never_ends_before_it_begins() -> None
     end = datetime(2026, 11, 1, 6, 10, tzinfo=timezone.utc)  # 01:10 EST
     later = datetime(2026, 11, 1, 6, 30, tzinfo=timezone.utc)  # 01:30 EST
     check = check_blocks("97530", [(start, end)], "97140", [(end, later)], ZONE)
-    assert check.message == "59/XU supportable: 01:50 EDT–01:10 EST vs 01:10–01:30"
+    assert check.message == (
+        "separate time blocks: 97530 at 01:50 EDT–01:10 EST; 97140 at 01:10–01:30"
+    )
 
 
 def test_split_segments_of_one_code_count_as_one_block() -> None:
@@ -77,7 +90,8 @@ def test_a_timer_run_under_a_minute_is_no_evidence() -> None:
     blink = (at(0), at(0) + timedelta(seconds=20))
     check = check_blocks("97140", [blink], "97530", [block(1, 21)], ZONE)
     assert check.kind is BlockKind.NOT_TIMED and not check.supportable
-    assert "97140 has no timer blocks" in check.message
+    assert "97140 was never timed for a full minute" in check.message
+    assert "10:00–10:00" not in check.message
 
 
 def test_blocks_that_show_little_of_the_billed_time_are_no_evidence() -> None:
@@ -92,9 +106,22 @@ def test_blocks_that_show_little_of_the_billed_time_are_no_evidence() -> None:
         {"97140": 14, "97530": 15},
     )
     assert check.kind is BlockKind.NOT_TIMED and not check.supportable
-    assert "only 2 of 97140's 14 minutes have clock time" in check.message
+    assert check.problem == (
+        "only 2 of 97140's 14 minutes were timed (the rest come from corrections)"
+    )
     # Half or more on the clock still counts.
     fair = check_blocks(
         "97140", [block(0, 7)], "97530", [block(8, 23)], ZONE, {"97140": 14, "97530": 15}
     )
     assert fair.supportable
+
+
+def test_zero_length_blocks_are_never_listed() -> None:
+    # Start and end in the same minute read as "14:42–14:42": no time to show.
+    same = (at(0) + timedelta(seconds=5), at(0) + timedelta(seconds=50))
+    assert zero_length(*same, ZONE)
+    assert not zero_length(*block(0, 1), ZONE)
+    assert span_list([same, block(2, 17)], ZONE) == "10:02–10:17"
+    assert span_list([block(0, 5), same, block(10, 15), block(20, 25)], ZONE) == (
+        "10:00–10:05, 10:10–10:15 and 10:20–10:25"
+    )

@@ -20,9 +20,10 @@ from ptclock.timing.clock import FakeClock
 from tests.claims.conftest import Cli, claim, claims, day, fees, line, timed
 
 MPPR_MISSING = (
-    "The estimate does not include Medicare's multiple procedure payment reduction (50% of "
-    "the practice-expense part of the second and later units of the day): the fee schedule "
-    "has no practice-expense share (pe_share) for {}."
+    "The estimated payment is too high: Medicare's multiple procedure payment reduction (50% "
+    "of the practice-expense part of the day's second and later units) is left out because "
+    "the fee schedule has no practice-expense share (pe_share) for {}: add pe_share to the "
+    "fee file and import it again."
 )
 
 
@@ -92,7 +93,7 @@ def test_cms_worked_example_pta_23_pt_13_of_97110_and_pt_30_of_97140(
                 line("97110", ["GP", "CQ"], 1, 23, "25.50"),
                 line("97140", ["GP"], 2, 30, "56.00"),
             ],
-            [MPPR_MISSING.format("97110, 97140")],
+            [MPPR_MISSING.format("97110 and 97140")],
         )
     )
 

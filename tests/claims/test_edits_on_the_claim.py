@@ -16,9 +16,10 @@ from ptclock.timing.clock import FakeClock
 from tests.claims.conftest import Cli, claim, claims, day, fees, line, timed
 
 MPPR_MISSING = (
-    "The estimate does not include Medicare's multiple procedure payment reduction (50% of "
-    "the practice-expense part of the second and later units of the day): the fee schedule "
-    "has no practice-expense share (pe_share) for {}."
+    "The estimated payment is too high: Medicare's multiple procedure payment reduction (50% "
+    "of the practice-expense part of the day's second and later units) is left out because "
+    "the fee schedule has no practice-expense share (pe_share) for {}: add pe_share to the "
+    "fee file and import it again."
 )
 
 
@@ -49,8 +50,9 @@ def test_a_tie_goes_where_no_edit_applies(cli: Cli, clock: FakeClock) -> None:
             [line("97140", ["GP"], 2, 23), line("97535", ["GP"], 1, 8)],
             [
                 "Tie: 97140, 97530 and 97535 each have 8 minutes beyond full units; the units "
-                "go to 97140 and 97535, not 97530, so that no NCCI edit applies. Bill the code "
-                "that was clinically most appropriate."
+                "go to 97140 and 97535, not 97530, so that no two codes that are not paid "
+                "together are billed — the rule lets you choose: bill the code that was "
+                "clinically most appropriate."
             ],
         )
     )
@@ -72,8 +74,9 @@ def test_edits_are_checked_across_the_days_visits(cli: Cli, clock: FakeClock) ->
             [1, 2],
             [line("97530", ["GP", "XU"], 1, 15), line("97140", ["GP"], 1, 15)],
             [
-                "97140 + 97530: only 97140 is paid unless 97530 gets 59/XU — 59/XU "
-                "supportable: 14:00–14:15 vs 10:00–10:15."
+                "97140 and 97530 are billed together: Medicare pays both only if they were "
+                "done in separate time blocks — they were (97530 at 10:00–10:15; 97140 at "
+                "14:00–14:15), so XU is added to 97530."
             ],
         )
     )
@@ -88,8 +91,9 @@ def test_other_payers_get_59_rather_than_xu(cli: Cli, clock: FakeClock) -> None:
             [1],
             [line("97530", ["59"], 1, 15), line("97140", [], 1, 15)],
             [
-                "97140 + 97530: only 97140 is paid unless 97530 gets 59/XU — 59/XU "
-                "supportable: 10:15–10:30 vs 10:00–10:15."
+                "97140 and 97530 are billed together: both are paid only if they were done in "
+                "separate time blocks — they were (97530 at 10:00–10:15; 97140 at "
+                "10:15–10:30), so 59 is added to 97530."
             ],
             payer="commercial",
             rule="ama",
@@ -113,8 +117,10 @@ def test_split_blocks_support_xu_as_in_cms_example_9(cli: Cli, clock: FakeClock)
             [1],
             [line("97140", ["GP"], 1, 15), line("97530", ["GP", "XU"], 1, 15)],
             [
-                "97140 + 97530: only 97140 is paid unless 97530 gets 59/XU — 59/XU supportable "
-                "(split blocks): 10:00–10:10, 10:25–10:30 vs 10:10–10:25."
+                "97140 and 97530 are billed together: Medicare pays both only if they were "
+                "done in separate time blocks — they were, in split blocks as CMS's example "
+                "allows (97140 at 10:00–10:10 and 10:25–10:30; 97530 at 10:10–10:25), so XU "
+                "is added to 97530."
             ],
         )
     )
@@ -138,11 +144,15 @@ def test_overlapping_blocks_support_no_modifier(cli: Cli, clock: FakeClock, tmp_
             [1],
             [line("97140", ["GP"], 2, 20, "55.00"), line("97530", ["GP"], 1, 20, "0.00")],
             [
-                "97140 and 97530 ran at the same time for 10 min: counted once",
+                "97140 and 97530 ran at the same time for 10 min: counted once, for the code "
+                "whose timer was already running — if those minutes belong to the other code, "
+                "move them with a reason (Visit → Correct time…).",
                 "Tie: 97140 and 97530 each have 5 minutes beyond full units; 1 unit goes to "
                 "97140 by code order. Bill the code that was clinically most appropriate.",
-                "97140 + 97530: only 97140 is paid; 59/XU not supportable: overlapping "
-                "(10:00–10:20 vs 10:10–10:40).",
+                "97140 and 97530 are billed together: Medicare pays both only if they were "
+                "done in separate time blocks, but they overlapped 10:10–10:20, so 97530 will "
+                "not be paid: if they were separate, document the blocks and add XU with a "
+                "reason (Visit → Change modifiers…); if not, bill only one of them.",
                 MPPR_MISSING.format("97140"),
             ],
         )
@@ -158,8 +168,11 @@ def test_time_from_corrections_only_supports_no_modifier(cli: Cli, clock: FakeCl
             [1],
             [line("97140", ["GP"], 1, 15), line("97530", ["GP"], 1, 15)],
             [
-                "97140 + 97530: only 97140 is paid; 59/XU not supportable: 97530 has no timer "
-                "blocks (its time comes from corrections only)."
+                "97140 and 97530 are billed together: Medicare pays both only if they were "
+                "done in separate time blocks, but 97530 was never timed for a full minute "
+                "(its minutes come from corrections), so 97530 will not be paid: if they were "
+                "separate, document the blocks and add XU with a reason (Visit → Change "
+                "modifiers…); if not, bill only one of them."
             ],
         )
     )
@@ -177,4 +190,29 @@ def test_a_modifier_added_by_the_therapist_pays_the_column_two_line(
     assert found["lines"] == [
         line("97140", ["GP"], 1, 15, "27.50"),
         line("97530", ["GP", "XU"], 1, 15, "31.20"),
+    ]
+    assert (
+        "97140 and 97530 are billed together: Medicare pays both only if they were done in "
+        "separate time blocks, but 97530 was never timed for a full minute (its minutes come "
+        "from corrections); XU was added to 97530 by hand, so make sure your note documents "
+        "the separate blocks." in found["warnings"]
+    )
+
+
+def test_the_sentence_says_when_the_therapist_took_the_modifier_off(
+    cli: Cli, clock: FakeClock
+) -> None:
+    # The blocks support XU, the therapist removed it: the claim bills 97530 without it, and
+    # the sentence says so instead of "XU is added".
+    cli("visit", "new", "--patient", "Ada Lovelace", "--payer", "medicare")
+    timed(cli, clock, "97530", 15)
+    timed(cli, clock, "97140", 15)
+    cli("visit", "modifier", "97530", "XU", "--remove", "--reason", "same block per note")
+    found = claims(cli)["claims"][0]
+    assert found["lines"] == [line("97530", ["GP"], 1, 15), line("97140", ["GP"], 1, 15)]
+    assert found["warnings"] == [
+        "97140 and 97530 are billed together: Medicare pays both only if they were done in "
+        "separate time blocks — they were (97530 at 10:00–10:15; 97140 at 10:15–10:30), but "
+        "XU was taken off 97530, so 97530 will not be paid: add it back (Visit → Change "
+        "modifiers…) if your note shows the separate blocks."
     ]

@@ -30,7 +30,11 @@ def test_two_codes_running_together_for_30_minutes_bill_30_minutes(
         claim(
             [1],
             [line("97110", ["GP"], 2, 30)],
-            ["97110 and 97112 ran at the same time for 30 min: counted once"],
+            [
+                "97110 and 97112 ran at the same time for 30 min: counted once, for the code "
+                "whose timer was already running — if those minutes belong to the other code, "
+                "move them with a reason (Visit → Correct time…)."
+            ],
         )
     )
 
@@ -53,7 +57,11 @@ def test_a_partial_overlap_is_counted_once_for_the_code_already_running(
         claim(
             [1],
             [line("97110", ["GP"], 1, 20), line("97112", ["GP"], 1, 10)],
-            ["97110 and 97112 ran at the same time for 10 min: counted once"],
+            [
+                "97110 and 97112 ran at the same time for 10 min: counted once, for the code "
+                "whose timer was already running — if those minutes belong to the other code, "
+                "move them with a reason (Visit → Correct time…)."
+            ],
         )
     )
 
@@ -80,7 +88,10 @@ def test_the_same_patients_overlapping_visits_count_a_minute_once() -> None:
     assert [(x.code, x.modifiers, x.units, x.minutes) for x in found.lines] == [
         ("97110", ("GP",), 2, 30)
     ]
-    assert found.warnings == ("97110 ran in two visits at the same time for 20 min: counted once",)
+    assert found.warnings == (
+        "97110 ran in two visits at the same time for 20 min: counted once, in the visit whose "
+        "timer was already running — nothing to change.",
+    )
 
 
 def test_pt_and_pta_together_on_one_code_is_the_pts_time() -> None:

@@ -39,9 +39,10 @@ from tests.claims.conftest import (
 from tests.helpers import CATALOG
 
 MPPR_MISSING = (
-    "The estimate does not include Medicare's multiple procedure payment reduction (50% of "
-    "the practice-expense part of the second and later units of the day): the fee schedule "
-    "has no practice-expense share (pe_share) for {}."
+    "The estimated payment is too high: Medicare's multiple procedure payment reduction (50% "
+    "of the practice-expense part of the day's second and later units) is left out because "
+    "the fee schedule has no practice-expense share (pe_share) for {}: add pe_share to the "
+    "fee file and import it again."
 )
 
 
@@ -115,7 +116,7 @@ def test_the_claim_says_when_the_estimate_has_no_mppr(
         claim(
             [1],
             [line("97110", ["GP"], 2, 30, "60.00"), line("97140", ["GP"], 1, 15, "28.00")],
-            [MPPR_MISSING.format("97110, 97140")],
+            [MPPR_MISSING.format("97110 and 97140")],
         )
     )
 
@@ -254,4 +255,8 @@ def test_corrected_minutes_beside_assistant_time_are_pointed_out(
     cli("timer", "stop")
     cli("timer", "add", "97110", "20", "--reason", "the assistant forgot the timer")
     (warning,) = [w for w in claims(cli)["claims"][0]["warnings"] if "PT assistant" in w]
-    assert warning.startswith("97110: part of its time was a PT assistant's")
+    assert warning == (
+        "97110: some of its minutes were a PT assistant's and some were added by a correction, "
+        "which counts as the therapist's time: if the corrected minutes were the assistant's, "
+        "add CQ with a reason (Visit → Change modifiers…)."
+    )

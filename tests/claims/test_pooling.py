@@ -42,8 +42,9 @@ def test_medicare_visits_of_one_date_are_pooled_on_one_line(
             [1, 2],
             [line("97110", ["GP"], 1, 20, "30.00")],
             [
-                "Same-day pooling (CMS): visits 1, 2 are billed together: 20 timed minutes, "
-                "1 unit (billed apart they would give 2 units)."
+                "Same-day pooling (CMS): the visits of 10:00 and 14:10 are billed as one: 20 "
+                "timed minutes make 1 unit (billed apart they would make 2 units), because the "
+                "8-minute rule counts a date's timed minutes together — nothing to change."
             ],
         )
     )
@@ -62,8 +63,9 @@ def test_pooling_never_mixes_rules(cli: Cli, clock: FakeClock) -> None:
         cli, clock, ["--payer", "medicare"], ["--payer", "medicare", "--rule", "ama"]
     )
     mixed = (
-        "This patient's medicare visits of 2026-11-27 use different rules (cms, ama): each "
-        "rule is billed as its own claim here; one payer bills a date under one rule."
+        "This patient's Medicare visits of 2026-11-27 use the CMS 8-minute rule and the AMA "
+        "per-code rule, so they are billed as 2 claims, but a payer bills a date under one "
+        "rule: switch them to one rule (Visit → Switch billing rule)."
     )
     assert claims(cli) == day(
         claim([1], [line("97110", ["GP"], 1, 10)], [mixed]),

@@ -52,7 +52,11 @@ def test_distinct_blocks_suggest_xu_on_the_column_two_code() -> None:
     assert finding.blocks is not None and finding.blocks.supportable
     # The modifier goes on the column-2 code, 97530 (CMS "Proper Use of Modifier 59",
     # Example 9: "CPT code 97530 should not be reported … if … the same time block").
-    assert "59/XU supportable: 10:20–10:35 vs 10:02–10:17" in finding.message
+    assert finding.message == (
+        "97140 and 97530 are billed together: Medicare pays both only if they were done in "
+        "separate time blocks — they were (97530 at 10:02–10:17; 97140 at 10:20–10:35), so XU "
+        "is added to 97530."
+    )
     assert claim.modifiers_of("97530") == ("GP", "XU")
     assert claim.modifiers_of("97140") == ("GP",)
 
@@ -68,7 +72,9 @@ def test_split_blocks_support_xu_as_in_cms_example_9() -> None:
     tk.stop()
     claim = claim_for_visit_id(tk, visit)
     (finding,) = claim.edits
-    assert "59/XU supportable (split blocks)" in finding.message
+    assert "they were, in split blocks as CMS's example allows (97530 at 10:00–10:09 and " in (
+        finding.message
+    )
     assert "XU" in claim.modifiers_of(finding.edit.column2)
 
 
@@ -92,7 +98,7 @@ def test_overlapping_codes_get_no_59_and_the_column_two_line_is_unpaid(tmp_path:
     claim = claim_for_visit_id(tk, visit)
     assert lines(claim.lines) == [("97530", ("GP",), 1, 20), ("97140", ("GP",), 2, 25)]
     (finding,) = claim.edits
-    assert "not supportable: overlapping" in finding.message
+    assert "but they overlapped 10:10–10:20, so 97530 will not be paid" in finding.message
     column1, column2 = finding.edit.column1, finding.edit.column2
     assert "XU" not in claim.modifiers_of(column2)
     (unpaid,) = claim.lines_of(column2)
@@ -141,8 +147,9 @@ def test_same_day_visits_pool_under_cms() -> None:
     assert lines(claim.lines) == [("97110", ("GP",), 3, 40)]
     assert (claim.billing.timed_minutes, claim.billing.total_units) == (40, 3)
     assert (
-        "Same-day pooling (CMS): visits 1, 2 are billed together: 40 timed minutes, 3 units "
-        "(billed apart they would give 2 units)."
+        "Same-day pooling (CMS): the visits of 10:00 and 14:20 are billed as one: 40 timed "
+        "minutes make 3 units (billed apart they would make 2 units), because the 8-minute "
+        "rule counts a date's timed minutes together — nothing to change."
     ) in claim.warnings
     assert claim_for_visit_id(tk, first) == claim
 

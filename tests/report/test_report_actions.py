@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
 from ptclock.ui.controller import SessionController
-from ptclock.ui.report_actions import ReportActions, sentence
+from ptclock.ui.report_actions import ReportActions
+from ptclock.ui.words import sentence
 from tests.reliability.test_export_safety import Disk
 from tests.report.conftest import morning_visit, pdf_text
 

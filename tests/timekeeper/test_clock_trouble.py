@@ -108,3 +108,23 @@ def test_a_long_timer_is_flagged_never_cut() -> None:
     assert tk.tally().still_running_checks == ("97110",)
     clock.advance(minutes=120)
     assert seconds(tk, "97110") == 165 * 60
+
+
+def test_a_visits_audit_trail_shows_the_clock_changes_its_timers_ran_through() -> None:
+    clock = FakeClock(MORNING)
+    tk = keeper(clock)
+    ada = tk.new_visit("Ada")
+    tk.start("97110")
+    clock.advance(minutes=10)
+    clock.jump_wall(minutes=-60)
+    tk.check_clock()
+    tk.stop()
+    clock.advance(minutes=5)
+    ben = tk.new_visit("Ben")  # nothing ran for Ben through the jump
+    tk.start("97140", ben)
+    clock.suspend(minutes=20)
+    tk.check_clock()
+    ada_lines = [e.action for e in tk.store.audit_trail(ada)]
+    ben_lines = [e.action for e in tk.store.audit_trail(ben)]
+    assert ada_lines == ["visit_new", "timer_start", "clock_set", "timer_stop"]
+    assert ben_lines == ["visit_new", "timer_start", "suspend"]

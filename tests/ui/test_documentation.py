@@ -172,4 +172,4 @@ def test_closing_keeps_the_window_when_typing_cannot_be_saved(
     window.close()
     assert window.isVisible()
     assert window.documentation.visit_note.toPlainText() == "Tolerated well"
-    assert "could not be saved, so ptclock stays open" in window.statusBar().currentMessage()
+    assert "could not be saved, so ptclock stays open" in window.banner.messages()[0]

@@ -156,10 +156,8 @@ def test_namesakes_are_told_apart_by_the_mrn(window: MainWindow) -> None:
     )
     assert dialog.mrn() == ""
     start_visit(window, "John Smith")
-    assert (
-        window.statusBar()
-        .currentMessage()
-        .startswith("2 patients are called John Smith (MRNs 111, 222)")
+    assert window.banner.messages()[0].startswith(
+        "2 patients are called John Smith (MRNs 111, 222)"
     )
     assert len(keeper.store.open_visits()) == 2
 
@@ -178,10 +176,10 @@ def test_a_pdf_without_the_provider_is_refused_before_a_file_is_asked_for(
 
     window.reports.ask_save_path = answer  # type: ignore[method-assign]
     window.reports.export_visit_pdf()
-    assert window.statusBar().currentMessage() == PROVIDER_FIRST
-    window.statusBar().clearMessage()
+    assert window.banner.messages()[0] == PROVIDER_FIRST
+    window.banner.clear()
     window.reports.export_day(".pdf")
-    assert window.statusBar().currentMessage() == PROVIDER_FIRST
+    assert window.banner.messages()[0] == PROVIDER_FIRST
     assert asked == []
     window.reports.export_day(".csv")  # the CSV is not signed
     assert asked == ["Export day report"]

@@ -8,9 +8,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from ptclock.billing import Rule
 from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
-from ptclock.ui.code_tile import RUNNING_MARK, STOPPED_MARK
+from ptclock.ui.code_tile import PAUSED_MARK, RUNNING_MARK, STOPPED_MARK
 from ptclock.ui.main_window import MainWindow
 from ptclock.ui.start_visit_dialog import StartVisitDialog
 from tests.ui.conftest import WindowMaker
@@ -35,12 +36,15 @@ def test_no_visit_shows_a_big_start_button(window: MainWindow) -> None:
     assert window.header.start_button.text().startswith("Start visit")
     assert window.totals.units_label.text() == "No visit"
     assert not window.tiles["97110"].isEnabled()
+    assert not window.add_code_button.isEnabled()
 
 
 def test_start_visit_then_time_a_code(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
     start_visit(window, qtbot)
     assert window.header.patient_label.text() == "Ada Lovelace"
-    assert "Medicare · CMS 8-minute rule" in window.header.details_label.text()
+    assert window.header.details_label.text() == (
+        "Medicare · CMS 8-minute rule · Date of service 2026-11-27"
+    )
     click(qtbot, window, "97110")
     tile = window.tiles["97110"]
     assert tile.state_label.text() == RUNNING_MARK
@@ -53,7 +57,9 @@ def test_start_visit_then_time_a_code(window: MainWindow, qtbot: QtBot, clock: F
     assert (tile.time_label.text(), tile.units_label.text()) == ("8:00", "1 unit")
     assert window.totals.units_label.text() == "Total: 1 unit"
     assert window.totals.floor_label.text() == "Unit lost below 8 timed minutes (0 to spare)"
-    assert "running" in tile.accessibleName() and "8 minutes 0 seconds" in tile.accessibleName()
+    # The name says the state, the description the minutes: neither changes every second.
+    assert tile.accessibleName() == "97110 Therapeutic exercise, running, key 1"
+    assert tile.accessibleDescription() == "8 minutes, 1 unit"
 
 
 def test_one_on_one_switch_is_visible(window: MainWindow, qtbot: QtBot, clock: FakeClock) -> None:
@@ -97,8 +103,8 @@ def test_keys_toggle_pause_and_stop(window: MainWindow, qtbot: QtBot, clock: Fak
     assert window.tiles["97140"].state_label.text() == RUNNING_MARK
     clock.advance(minutes=5)
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    assert "PAUSED" in window.header.details_label.text()
-    assert window.tiles["97140"].state_label.text() == "❚❚ paused"
+    assert window.header.state_badge.text() == "❚❚ PAUSED"
+    assert window.tiles["97140"].state_label.text() == PAUSED_MARK
     assert window.header.pause_button.text().startswith("▶ Resume")
     clock.advance(minutes=5)
     qtbot.keyClick(window, Qt.Key.Key_Space)
@@ -109,15 +115,29 @@ def test_keys_toggle_pause_and_stop(window: MainWindow, qtbot: QtBot, clock: Fak
     assert window.tiles["97140"].time_label.text() == "6:00"
 
 
-def test_rule_switch_in_one_click(window: MainWindow, qtbot: QtBot) -> None:
-    start_visit(window, qtbot)
+def test_rule_switch_from_the_visit_menu(window: MainWindow, qtbot: QtBot) -> None:
+    start_visit(window, qtbot)  # Medicare: leaving the CMS rule is asked first
     window.controller.add_minutes("97110", 33, "late start")
     window.controller.add_minutes("97140", 7, "late start")
     assert window.totals.units_label.text() == "Total: 3 units"
-    qtbot.mouseClick(window.header.rule_button, Qt.MouseButton.LeftButton)
+    assert window.rule_action.text() == "Use AMA per-code rule…"
+    asked: list[tuple[str, Rule]] = []
+
+    def confirm(patient: str, rule: Rule) -> bool:
+        asked.append((patient, rule))
+        return True
+
+    window.ask_rule_change = confirm  # type: ignore[method-assign]
+    window.rule_action.trigger()
+    assert asked == [("Ada Lovelace", Rule.AMA)]
     assert window.totals.units_label.text() == "Total: 2 units"
     assert "AMA per-code rule" in window.header.details_label.text()
     assert window.totals.next_label.text() == "1 more minute of 97140 for the next unit"
+    assert window.now.next_text == "1 more minute of 97140 for unit 3"
+    assert window.rule_action.text() == "Use CMS 8-minute rule"
+    window.rule_action.trigger()  # back to the CMS rule: nothing to ask
+    assert len(asked) == 1
+    assert window.totals.units_label.text() == "Total: 3 units"
 
 
 def test_tie_notice(window: MainWindow, qtbot: QtBot) -> None:
@@ -152,7 +172,7 @@ def test_correction_dialog(window: MainWindow, qtbot: QtBot, clock: FakeClock) -
 def test_refused_correction_says_why_and_changes_nothing(window: MainWindow, qtbot: QtBot) -> None:
     start_visit(window, qtbot)
     assert not window.controller.add_minutes("97110", -5, "wrong")
-    assert "below zero" in window.statusBar().currentMessage()
+    assert "below zero" in window.banner.messages()[0]
     assert window.controller.keeper.store.adjustments(1) == []
 
 
@@ -171,7 +191,7 @@ def test_end_visit(
     monkeypatch.setattr(window, "ask_end_visit", confirm)
     window.end_visit()
     assert asked == [("Ada Lovelace", 2)]
-    assert "ENDED" in window.header.details_label.text()
+    assert window.header.state_badge.text() == "■ ENDED"
     assert window.tiles["97116"].units_label.text() == "2 units"
     assert not window.tiles["97116"].isEnabled()
     assert not window.header.end_button.isEnabled()
@@ -239,7 +259,7 @@ def test_open_visit_from_an_earlier_day_is_pointed_out(
     clock.advance(minutes=24 * 60)
     window = make_window(tk)
     assert not window.today.left_open_label.isHidden()
-    assert "2026-11-27 is still open" in window.statusBar().currentMessage()
+    assert "2026-11-27 is still open" in window.banner.messages()[0]
     assert "2026-11-27 (Ada) is still open" in window.today.left_open_label.text()
 
 
@@ -317,7 +337,7 @@ def test_every_control_is_named_and_big_enough(window: MainWindow, qtbot: QtBot)
     for button in (
         window.header.pause_button,
         window.header.end_button,
-        window.header.rule_button,
+        window.header.next_button,
         window.add_code_button,
     ):
         assert button.accessibleName()
@@ -368,7 +388,9 @@ def test_checks_and_modifiers_during_the_visit(
     # 97140's time only from a correction: no clock time to show as a distinct block.
     window.controller.add_minutes("97140", 15, "forgot to start the timer")
     checks = window.totals.checks_label.text()
-    assert "59/XU not supportable: 97140 has no timer blocks" in checks
+    # The check says why and what to do (its words are the billing checks' own).
+    assert "97140 was never timed for a full minute" in checks
+    assert "add XU with a reason" in checks
     assert window.totals.modifiers_label.text() == "Modifiers — 97530: GP; 97140: GP"
 
     def fill(dialog: ModifierDialog) -> bool:
@@ -410,7 +432,7 @@ def test_a_clock_set_while_a_timer_runs_is_said(
     clock.advance(minutes=5)
     clock.jump_wall(minutes=-60)
     window.tick()
-    assert window.statusBar().currentMessage() == (
+    assert window.banner.messages()[0] == (
         "The computer's clock was set back 60 minutes while a timer ran: ptclock kept the "
         "time that really passed (Visit → Audit trail)."
     )
@@ -426,5 +448,7 @@ def test_audit_trail_is_shown_from_the_visit_menu(window: MainWindow, qtbot: QtB
     window.ask_audit = shown.append  # type: ignore[method-assign]
     window.show_audit()
     table = shown[0].table
-    items = [table.item(row, 1) for row in range(table.rowCount())]
-    assert [item.text() for item in items] == ["Visit started", "Timer started"]
+    texts = [table.item(row, 1).text() for row in range(table.rowCount())]
+    assert len(texts) == 2
+    assert texts[0].startswith("Visit started")  # the audit trail's own words follow
+    assert texts[1].startswith("Started 97110")

@@ -84,7 +84,7 @@ def test_keep_it_running_shows_it_and_says_when_it_stops(
     assert new_visit.after["other_timers"] == "keep"
     # Starting Grace's first timer stops Ada's, and the window says so.
     window.controller.toggle("97140")
-    assert window.statusBar().currentMessage() == (
+    assert window.banner.messages()[0] == (
         "Stopped 97110 for Ada: a therapist's minute is billed for one patient only."
     )
     assert not window.elsewhere.isVisible()

@@ -31,7 +31,7 @@ def test_restore_from_the_window_shows_the_backup(make_window: WindowMaker, tmp_
     window.restore_backup()
     assert window.header.patient_label.text() == "Ada"
     assert window.today.table.rowCount() == 1
-    message = window.statusBar().currentMessage()
+    message = window.banner.messages()[0]
     assert message.startswith("Restored ada.sqlite3; the replaced file was kept as ")
     kept = Path(message.split(" kept as ")[1].rstrip("."))
     assert len(open_store(kept).open_visits()) == 2  # the replaced database, kept whole
@@ -49,7 +49,7 @@ def test_restore_refused_keeps_the_window_on_its_data(
     window.ask_backup_file = lambda: bad  # type: ignore[method-assign]
     window.ask_restore = lambda _backup: True  # type: ignore[method-assign]
     window.restore_backup()
-    assert "not restored; nothing was changed" in window.statusBar().currentMessage()
+    assert "not restored; nothing was changed" in window.banner.messages()[0]
     assert window.header.patient_label.text() == "Ada"
     window.controller.toggle("97110")
     assert window.controller.keeper.store.running_segments()[0].code == "97110"
