@@ -25,6 +25,8 @@ from ptclock.store.window_lock import WindowLock
 from tests.helpers import keeper
 
 ROOT = Path(__file__).parents[2]
+KILL_ROUNDS = int(os.environ.get("PTCLOCK_KILL_ROUNDS", "4"))
+"""First commands killed at random: 4 by default, for a quick suite; CI runs 12."""
 
 
 def visits(path: Path) -> int:
@@ -131,7 +133,7 @@ def test_first_commands_killed_at_random_leave_a_usable_folder(tmp_path: Path) -
     import random
     import time
 
-    rounds, broken = 12, []
+    rounds, broken = KILL_ROUNDS, []
     environment = dict(os.environ, PYTHONPATH=str(ROOT))
     for round_ in range(rounds):
         data = tmp_path / f"data{round_}"

@@ -11,8 +11,9 @@ the tiles or by a foot pedal (a second Timekeeper on the same file, as ``ptclock
 would be), documentation typed and saved, a pause and resume, a rule switched, and every
 "still treating?" question answered.
 
-After the warm-up (the first simulated hour), every simulated hour, at the start of the
-day's quiet closing ten minutes and at the end, it samples VmRSS, the open file descriptors,
+After the warm-up (the first simulated hour, or the first quarter of a shorter day), every
+simulated hour (every 10 minutes of a shorter day), at the start of the day's quiet closing
+ten minutes and at the end, it samples VmRSS, the open file descriptors,
 ``sys.getrefcount(None)``, the live widgets and the wall time. At the end it prints ONE JSON
 object on stdout: the figures, the samples, what the day did, and what the window shows next
 to what the tally says. Progress (tick, None's count) goes to stderr every 10 minutes.
@@ -63,6 +64,7 @@ window, so only the per-second path runs (the nine minutes that killed the windo
 SETTLE = 5
 """Seconds into the closing stretch before its baseline: the switch's redraw is done."""
 PROGRESS_EVERY = 10 * MINUTE
+HOUR = 60 * MINUTE
 
 
 def rss_kb() -> int:
@@ -139,8 +141,10 @@ class Day:
         if self.rule_at is not None and second >= self.rule_at:
             self.rule_at = None
             self.show_timers()
-            click(self.window.header.rule_button)
-            self.did["rule switches (click)"] += 1
+            # Visit → Use the AMA/CMS rule; on a Medicare visit the window asks first: yes.
+            self.window.ask_rule_change = lambda *_: True  # type: ignore[method-assign]
+            self.window.rule_action.trigger()
+            self.did["rule switches (menu)"] += 1
 
     def start_visit(self, second: int) -> None:
         number = len(self.visits)
@@ -325,12 +329,22 @@ def screen(window: MainWindow, tally: VisitTally | None) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("ticks", type=int)
-    parser.add_argument("--warmup", type=int, default=3600, help="seconds before the baseline")
-    parser.add_argument("--sample-every", type=int, default=3600)
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        help="seconds before the baseline (default: an hour, a quarter of a shorter day)",
+    )
+    parser.add_argument(
+        "--sample-every", type=int, help="default: an hour, 10 minutes in a shorter day"
+    )
     parser.add_argument("--seed", type=int, default=20261127)
     arguments = parser.parse_args()
     ticks: int = arguments.ticks
-    warmup: int = arguments.warmup
+    short_day = ticks < 4 * HOUR
+    warmup: int = ticks // 4 if short_day else HOUR
+    if arguments.warmup is not None:
+        warmup = arguments.warmup
+    sample_every: int = arguments.sample_every or (PROGRESS_EVERY if short_day else HOUR)
     if not 0 < warmup < ticks - CLOSING:
         parser.error(f"the warm-up must end before the closing {CLOSING} s of the day")
 
@@ -363,7 +377,7 @@ def main() -> None:
         if second == warmup:
             baseline = sample(second, started, window)
             samples.append(baseline)
-        elif second % arguments.sample_every == 0 and second != ticks:
+        elif second % sample_every == 0 and second != ticks:
             samples.append(sample(second, started, window))
         if second == ticks - CLOSING + SETTLE:
             quiet = sample(second, started, window)
