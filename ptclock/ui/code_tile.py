@@ -113,6 +113,8 @@ class CodeTile(QAbstractButton):
         self.units_label = PaintedText(lambda: self._units)
         self.state_label = PaintedText(lambda: MARKS[self.shown_state()])
         """The state word painted now (▶ RUNNING while pressed, before the controller answers)."""
+        self._time_box: QRect | None = None
+        """Where the time was last painted: a tick repaints only there."""
         self.show_time(0, 0, running=False, paused=False)
 
     # -- what it shows -----------------------------------------------------------------
@@ -130,9 +132,13 @@ class CodeTile(QAbstractButton):
         """Show the code's time, units and state; repaint only when one of them changed."""
         state = "running" if running else "paused" if paused else "stopped"
         time, units_text = words.clock(seconds), words.units(units)
-        if (state, time, units_text) != (self._state, self._time, self._units):
+        if (state, units_text) != (self._state, self._units):
             self._state, self._time, self._units = state, time, units_text
             self.update()
+        elif time != self._time:
+            self._time = time
+            # Only the seconds moved: repaint (and flush) just the time, not the tile.
+            self.update(self._time_box) if self._time_box is not None else self.update()
         if self.isChecked() != running:
             self.setChecked(running)
         key = f", key {self.key}" if self.key else ""
@@ -219,6 +225,7 @@ class CodeTile(QAbstractButton):
             y += self._line["name"]
         y = inner.top() + self._line["code"] + 2 * self._line["name"] + 4
         time_box = QRect(inner.left(), y, width, self._line["time"])
+        self._time_box = time_box
         painter.setFont(self.time_font)
         painter.drawText(
             time_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self._time

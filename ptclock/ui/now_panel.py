@@ -98,6 +98,9 @@ class NowPanel(QWidget):
         self._last: tuple[int, object, int] | None = None
         """(visit id, rule, units) of the last tally shown: a rise is a unit won."""
         self._painted: tuple[object, ...] = ()
+        self._painted_rest: tuple[object, ...] = ()
+        self._time_area: QRect | None = None
+        """Where the running time was last painted: a tick repaints only there."""
         self._spoken = ""
 
     def sizeHint(self) -> QSize:
@@ -202,9 +205,20 @@ class NowPanel(QWidget):
 
     def _repaint_if_changed(self) -> None:
         painted = (*self.texts(), self.state, self.cue)
+        rest = (*(t for t in self.texts() if t not in (self.time_text, self.also_text)),)
+        rest += (self.state, self.cue)
         if painted != self._painted:
-            self._painted = painted
-            self.update()
+            seconds_only = (
+                rest == self._painted_rest
+                and self._time_area is not None
+                and self.state is BandState.RUNNING
+            )
+            self._painted, self._painted_rest = painted, rest
+            if seconds_only and self._time_area is not None:
+                # Only the running times moved: repaint (and flush) just them.
+                self.update(self._time_area)
+            else:
+                self.update()
         # For screen readers: all but the seconds, so it changes with the state, the units
         # and the next unit's minutes, not every second.
         spoken = ". ".join(t for t in self.texts() if t not in (self.time_text, self.also_text))
@@ -315,6 +329,7 @@ class NowPanel(QWidget):
                 )
                 x += metrics.horizontalAdvance(shown) + 12
             body = area.adjusted(0, line_height, 0, 0)
+            self._time_area = body
             big = self.time_text if self.state is BandState.RUNNING else PAUSED_WORDS
             painter.setFont(self.time_font)
             painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, big)
