@@ -89,3 +89,28 @@ def test_a_failed_export_is_one_sentence_and_never_saved(
 def test_sentence() -> None:
     assert sentence("the disk is full: x was not written") == "The disk is full: x was not written."
     assert sentence("Open a visit first.") == "Open a visit first."
+
+
+def test_printing_paints_the_same_summary_on_the_printer(
+    actions: ReportActions, tmp_path: Path
+) -> None:
+    """Visit → Print goes through print_visit: the preview's printer gets the signed summary
+    (here a PDF printer stands in for the paper one)."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    printed = tmp_path / "printed.pdf"
+
+    def print_to_file(preview: QPrintPreviewDialog) -> None:
+        printer = preview.printer()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        preview.paintRequested.emit(printer)  # what the preview's Print button does
+
+    actions.ask_print = print_to_file  # type: ignore[method-assign]
+    said = Said(actions.controller)
+    actions.print_visit()
+    assert said.failed == []
+    text = pdf_text(printed)
+    assert "Visit summary" in text
+    assert "Total units 2" in text
+    assert "97110" in text
