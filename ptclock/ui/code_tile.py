@@ -168,12 +168,28 @@ class CodeTile(QAbstractButton):
 
     # -- painting ----------------------------------------------------------------------
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         colours = theme.theme_of(self.palette())
         state = self.shown_state()
         enabled = self.isEnabled()
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        box_of_time = self._time_box
+        if (
+            box_of_time is not None
+            and state == "running"
+            and enabled
+            and box_of_time.contains(event.rect())
+        ):
+            # A tick: only the time changed, inside the running fill.
+            painter.fillRect(event.rect(), colours.running_fill)
+            painter.setPen(colours.running_text)
+            painter.setFont(self.time_font)
+            painter.drawText(
+                box_of_time, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, self._time
+            )
+            painter.end()
+            return
         painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Window))
         box = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
         if state == "running" and enabled:

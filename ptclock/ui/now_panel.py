@@ -228,12 +228,25 @@ class NowPanel(QWidget):
 
     # -- painting ----------------------------------------------------------------------
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         palette = self.palette()
         colours = theme.theme_of(palette)
         cue = self.cue
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        area = self._time_area
+        if (
+            area is not None
+            and self.state is BandState.RUNNING
+            and cue is Cue.NONE
+            and area.contains(event.rect())
+        ):
+            # A tick: only the running times changed, inside the band's plain fill.
+            painter.fillRect(event.rect(), colours.running_fill)
+            painter.setPen(colours.running_text)
+            self._paint_times(painter, area)
+            painter.end()
+            return
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
         box = QRectF(self.rect()).adjusted(2, 2, -2, -2)
         if cue is Cue.UNIT_WON:
@@ -330,19 +343,13 @@ class NowPanel(QWidget):
                 x += metrics.horizontalAdvance(shown) + 12
             body = area.adjusted(0, line_height, 0, 0)
             self._time_area = body
-            big = self.time_text if self.state is BandState.RUNNING else PAUSED_WORDS
-            painter.setFont(self.time_font)
-            painter.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, big)
             if self.state is BandState.PAUSED:
-                return
-            if self.also_text:
-                offset = QFontMetrics(self.time_font).horizontalAdvance(big) + 20
-                painter.setFont(self.line_font)
+                painter.setFont(self.time_font)
                 painter.drawText(
-                    body.adjusted(offset, 0, 0, 0),
-                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                    self.also_text,
+                    body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, PAUSED_WORDS
                 )
+                return
+            self._paint_times(painter, body)
             return
         if self.state is BandState.PAUSED:
             painter.setFont(self.time_font)
@@ -361,6 +368,21 @@ class NowPanel(QWidget):
                 QRect(area.left(), top + number * line_height, area.width(), line_height),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 line,
+            )
+
+    def _paint_times(self, painter: QPainter, body: QRect) -> None:
+        """The running code's time, big, and the other running codes' times beside it."""
+        painter.setFont(self.time_font)
+        painter.drawText(
+            body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.time_text
+        )
+        if self.also_text:
+            offset = QFontMetrics(self.time_font).horizontalAdvance(self.time_text) + 20
+            painter.setFont(self.line_font)
+            painter.drawText(
+                body.adjusted(offset, 0, 0, 0),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.also_text,
             )
 
     def _caption(self, painter: QPainter, area: QRect, text: str, ink: QColor) -> None:

@@ -418,3 +418,22 @@ def test_a_refusal_in_compact_mode_brings_the_full_window_back(treating: MainWin
     treating.controller.add_minutes("97110", -500, "typo")
     assert treating.isVisible() and not treating.compact.isVisible()
     assert "below zero" in treating.banner.shown()[0]
+
+
+def test_a_tick_paints_only_the_times_and_they_match_a_full_paint(treating: MainWindow) -> None:
+    """The per-second repaint covers only the running times (band and tile), and what it
+    paints there is what a full paint of the widget shows."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QImage, QPainter, QRegion
+
+    tile = treating.tiles["97140"]
+    for widget, area in ((treating.now, treating.now._time_area), (tile, tile._time_box)):
+        assert area is not None
+        assert area.width() < widget.width() and area.height() < widget.height()
+        full = widget.grab().toImage().copy(area)
+        part = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        part.fill(0)
+        painter = QPainter(part)
+        widget.render(painter, QPoint(0, 0), QRegion(area))
+        painter.end()
+        assert part.convertToFormat(full.format()) == full
