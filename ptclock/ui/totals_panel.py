@@ -6,13 +6,17 @@ None of it moves with the seconds: its texts change when a minute or the claim d
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from ptclock.billing import Rule
-from ptclock.claims import Claim
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import words
+
+if TYPE_CHECKING:
+    from ptclock.claims import Claim
 
 
 class TotalsPanel(QFrame):
