@@ -20,13 +20,12 @@ About None's count: the whole day's drift is bounded loosely, because PySide6 6.
 about one reference to None for each Python-made widget that Qt later deletes (the
 Documentation fields are rebuilt for each visit) and the window keeps every question box it
 opened: the count grows with what happened, not with time (+2,112 over the measured day,
-about 0.08 a tick). The day's last ten minutes are only ticks with a timer running; after a
-whole day there it must be flat (it is: 0). A shorter day can still meet a first in those
-minutes, which costs Python a few lasting references once (after 1 hour the closing code is
-the first to reach 3 units on its tile: +24), so there the bound is 100, still 150 times below
-what a leaking binding shows. A binding that drops a reference per void call moves the count
-~25 a tick: 15,000 in those ten minutes, 67,500 over a 1-hour day after its warm-up, 720,000
-over a whole day, and aborts (none_dealloc) long before.
+about 0.08 a tick). The day's last ten minutes are only ticks with a timer running; there it
+must stay within 100: flat from tick to tick, with a few lasting references once, at the
+minute the last exercise crosses a unit (QUIET_NONE_DRIFT_LIMIT), 150 times below what a
+leaking binding shows. A binding that drops a reference per void call moves the count ~25 a
+tick: 15,000 in those ten minutes, 67,500 over a 1-hour day after its warm-up, 720,000 over a
+whole day, and aborts (none_dealloc) long before.
 """
 
 from __future__ import annotations
