@@ -80,6 +80,10 @@ class Tie:
         )
 
 
+NEAR_MINUTES = 1
+"""The next unit counts as near at this many minutes or fewer: the window highlights it."""
+
+
 @dataclass(frozen=True)
 class Billing:
     """Units of a set of codes under one rule, with the totals the documentation needs."""
@@ -113,6 +117,17 @@ class Billing:
         if self.rule is Rule.CMS:
             return _counted(more, "more timed minute")
         return f"{_counted(more, 'more minute')} of {self.next_unit_code}"
+
+    def next_unit_sentence(self) -> str | None:
+        """The next unit, counted: "13 more timed minutes for unit 3" (the now band, the
+        compact strip); None without timed codes."""
+        more = self.next_unit_words()
+        return None if more is None else f"{more} for unit {self.total_units + 1}"
+
+    def next_unit_near(self) -> bool:
+        """Whether the next unit is ``NEAR_MINUTES`` or less away (a cue while timing)."""
+        more = self.minutes_to_next_unit
+        return more is not None and more <= NEAR_MINUTES
 
     def unit_loss_words(self) -> list[str]:
         """Where a unit would be lost: CMS "below 38 timed minutes (2 to spare)" for the

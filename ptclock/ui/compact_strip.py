@@ -43,7 +43,6 @@ from ptclock.timing.records import VisitStatus
 from ptclock.timing.tally import VisitTally
 from ptclock.ui import theme, words
 from ptclock.ui.code_tile import PAUSED_MARK, RUNNING_MARK, STOPPED_MARK
-from ptclock.ui.now_panel import NEAR_MINUTES
 from ptclock.ui.widget_parts import TOUCH_HEIGHT, DescribedCode
 
 PATIENT_PX = 16
@@ -85,7 +84,7 @@ class StripView:
     next_unit: str
     running: tuple[str, ...]
     near: bool = False
-    """A timer runs and the next unit is ``NEAR_MINUTES`` or less away."""
+    """A timer runs and the next unit is near (``Billing.next_unit_near``)."""
 
 
 def strip_view(tally: VisitTally | None, claim: Claim | None = None) -> StripView:
@@ -94,8 +93,8 @@ def strip_view(tally: VisitTally | None, claim: Claim | None = None) -> StripVie
 
     The code shown is the running one (the first, as the window's now band shows it, "+1"
     when more run), else the code the pause stopped, else the last one timed. The sentence
-    about the next unit is highlighted while a timer runs and that unit is ``NEAR_MINUTES``
-    or less away, as in the window."""
+    about the next unit is highlighted while a timer runs and that unit is near
+    (``Billing.next_unit_near``), as in the window."""
     if tally is None:
         return StripView("none", NO_VISIT, STOPPED_MARK, "", words.clock(0), "", START_WORDS, ())
     visit = tally.record.visit
@@ -117,8 +116,7 @@ def strip_view(tally: VisitTally | None, claim: Claim | None = None) -> StripVie
             shown, others = _last_timed(tally), 0
     seconds = tally.code(shown).seconds if shown else 0
     billing = claim.billing if claim is not None else tally.billing
-    more = billing.next_unit_words() if visit.is_open else None
-    to_next = billing.minutes_to_next_unit
+    sentence = billing.next_unit_sentence() if visit.is_open else None
     return StripView(
         state=state,
         patient=visit.patient,
@@ -126,9 +124,9 @@ def strip_view(tally: VisitTally | None, claim: Claim | None = None) -> StripVie
         code=(shown + (f" +{others}" if others else "")) if shown else NO_CODE,
         time=words.clock(seconds),
         units=words.units(billing.total_units),
-        next_unit=f"{more} for unit {billing.total_units + 1}" if more else "",
+        next_unit=sentence or "",
         running=running,
-        near=bool(running and more and to_next is not None and to_next <= NEAR_MINUTES),
+        near=bool(running and sentence and billing.next_unit_near()),
     )
 
 

@@ -28,8 +28,6 @@ from ptclock.ui.code_tile import wrap
 BAND_HEIGHT = 132
 FLASH_MS = 2000
 """How long the "Unit N reached" flash stays."""
-NEAR_MINUTES = 1
-"""The next unit this close (minutes) or closer: the sentence is highlighted."""
 TIME_PX = 56
 UNITS_PX = 40
 NEXT_PX = 24
@@ -50,7 +48,7 @@ class Cue(str, Enum):
     UNIT_WON = "unit won"
     """The visit's units rose while a timer ran: the band flashes for ``FLASH_MS``."""
     UNIT_NEAR = "unit near"
-    """The next unit is ``NEAR_MINUTES`` or less away while a timer runs."""
+    """The next unit is near (``Billing.next_unit_near``) while a timer runs."""
 
 
 class BandState(str, Enum):
@@ -164,12 +162,9 @@ class NowPanel(QWidget):
         else:
             self.state, self.state_text = BandState.IDLE, IDLE_WORDS
         self.units_text = words.units(units)
-        more = billing.next_unit_words() if self.state is not BandState.ENDED else None
-        self.next_text = f"{more} for unit {units + 1}" if more else ""
-        to_next = billing.minutes_to_next_unit
-        self._near = (
-            self.state is BandState.RUNNING and to_next is not None and to_next <= NEAR_MINUTES
-        )
+        sentence = billing.next_unit_sentence() if self.state is not BandState.ENDED else None
+        self.next_text = sentence or ""
+        self._near = self.state is BandState.RUNNING and billing.next_unit_near()
         now = (visit.id, tally.rule, units)
         last, self._last = self._last, now
         if last is None or last[0] != visit.id or self.state is not BandState.RUNNING:

@@ -131,3 +131,14 @@ def test_untimed_codes_alone_have_no_next_unit(rule: Rule) -> None:
         None,
         2,
     )
+
+
+def test_the_next_unit_sentence_and_when_it_is_near() -> None:
+    # CMS: 37 timed minutes are 2 units; the 3rd comes at 38 (one minute away).
+    near = bill({"97110": 30, "97140": 7}, Rule.CMS, CATALOG)
+    assert near.next_unit_sentence() == "1 more timed minute for unit 3"
+    assert near.next_unit_near()
+    far = bill({"97110": 30}, Rule.CMS, CATALOG)  # 2 units; the 3rd at 38: 8 away
+    assert far.next_unit_sentence() == "8 more timed minutes for unit 3"
+    assert not far.next_unit_near()
+    assert bill({}, Rule.CMS, CATALOG).next_unit_sentence() is None
