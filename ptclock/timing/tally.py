@@ -7,7 +7,7 @@ ever rounded up (docs/architecture.md, "Time rules").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from ptclock.billing import Billing, Catalog, Rule, bill
@@ -188,4 +188,46 @@ def tally(
         codes=tuple(lines),
         billing=billing,
         elapsed_seconds=max(0, int((end - visit.started_at).total_seconds())),
+    )
+
+
+def moved_on(previous: VisitTally, now: datetime, long_timer_minutes: int) -> VisitTally | None:
+    """``previous`` (from the same record) at ``now``: what ``ptclock.timing.tally.tally``
+    would give, derived only for the running codes, or None when a code's whole minutes
+    changed (then the billing must be recomputed: call ``tally``).
+
+    A stopped code has no open segment, so nothing in its line moves with the clock; the
+    billing is a function of each code's whole minutes, the rule and the catalog only.
+    """
+    record = previous.record
+    limit = timedelta(minutes=long_timer_minutes)
+    lines: list[CodeTime] = []
+    for line in previous.codes:
+        since = line.running_since
+        if since is None:
+            lines.append(line)
+            continue
+        seconds = code_seconds(line.code, record.segments, record.adjustments, now)
+        if seconds // 60 != line.seconds // 60:
+            return None
+        segments = [seg for seg in record.segments if seg.code == line.code]
+        lines.append(
+            replace(
+                line,
+                seconds=seconds,
+                still_running_check=now - since >= limit,
+                assistant_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.PTA)
+                ),
+                student_seconds=int(
+                    sum(s.seconds(now) for s in segments if s.performer is Performer.STUDENT)
+                ),
+            )
+        )
+    end = record.visit.ended_at or now
+    return replace(
+        previous,
+        now=now,
+        codes=tuple(lines),
+        elapsed_seconds=max(0, int((end - record.visit.started_at).total_seconds())),
     )

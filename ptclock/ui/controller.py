@@ -6,7 +6,7 @@ intention (a rule said no) arrives as ``failed`` with the one-line reason.
 The one-second tick is cheap (issue 15): one ``PRAGMA data_version`` per tick tells whether
 another process wrote, and ``Timekeeper.revision`` whether this one did. While neither moved,
 the visit's record stays cached here, and within a minute only the seconds of the running
-codes are derived again from it (``_moved_on``); the billing is recomputed when a code's
+codes are derived again from it (``timing.tally.moved_on``); the billing is recomputed when a code's
 whole minutes change, and the claim (``review``) likewise. The figures are exactly those of
 a full recompute (tests/ui/test_tick_cost.py).
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from ptclock.timekeeper import OtherTimers, Timekeeper, TimekeeperError
 from ptclock.timing.clock import today as clock_today
 from ptclock.timing.clock_watch import ClockJump, JumpKind
 from ptclock.timing.records import CodeNote, Payer, Performer, Segment, Visit, VisitStatus
-from ptclock.timing.tally import CodeTime, VisitTally, code_seconds, tally
+from ptclock.timing.tally import VisitTally, moved_on, tally
 from ptclock.ui.words import minutes as minutes_words
 
 if TYPE_CHECKING:  # imported where used: the claim desk and restoring are not start-up, and
@@ -139,7 +139,7 @@ class SessionController(QObject):
         elif previous.now == now:
             return previous
         else:
-            found = _moved_on(previous, now, self.settings.long_timer_minutes) or tally(
+            found = moved_on(previous, now, self.settings.long_timer_minutes) or tally(
                 previous.record, now, self.catalog, self.settings.long_timer_minutes
             )
         if len(self._tallies) > 1000:
@@ -487,24 +487,12 @@ class SessionController(QObject):
             self._in_tick = False
 
     def _refresh(self) -> None:
-        revision = self.keeper.revision
         try:
             self.store.keep_wal_in_place()
-            jump = self.keeper.check_clock()
+            jump = self.keeper.check_clock()  # moves the revision only when it wrote
         except REFUSALS as error:
             self.failed.emit(str(error))
             jump = None
-        else:
-            written = self._written_key
-            if (
-                jump is None
-                and written is not None
-                and written[4] == revision
-                and self.keeper.revision == revision + 1
-            ):
-                # The look found no jump and wrote nothing, but moves the revision all the
-                # same (Timekeeper.check_clock): the cached figures still hold.
-                self._written_key = (*written[:4], self.keeper.revision)
         if jump is not None and jump.kind is JumpKind.SUSPEND and self.anything_running():
             self.slept.emit(jump)
         elif jump is not None and jump.kind is JumpKind.CLOCK_SET and self.anything_running():
@@ -553,45 +541,3 @@ class SessionController(QObject):
         """The database file changed on disk: redraw now if another process committed."""
         if self.follow_outside_changes():
             self.changed.emit()
-
-
-def _moved_on(previous: VisitTally, now: datetime, long_timer_minutes: int) -> VisitTally | None:
-    """``previous`` (from the same record) at ``now``: what ``ptclock.timing.tally.tally``
-    would give, derived only for the running codes, or None when a code's whole minutes
-    changed (then the billing must be recomputed: call ``tally``).
-
-    A stopped code has no open segment, so nothing in its line moves with the clock; the
-    billing is a function of each code's whole minutes, the rule and the catalog only.
-    """
-    record = previous.record
-    limit = timedelta(minutes=long_timer_minutes)
-    lines: list[CodeTime] = []
-    for line in previous.codes:
-        since = line.running_since
-        if since is None:
-            lines.append(line)
-            continue
-        seconds = code_seconds(line.code, record.segments, record.adjustments, now)
-        if seconds // 60 != line.seconds // 60:
-            return None
-        segments = [seg for seg in record.segments if seg.code == line.code]
-        lines.append(
-            replace(
-                line,
-                seconds=seconds,
-                still_running_check=now - since >= limit,
-                assistant_seconds=int(
-                    sum(s.seconds(now) for s in segments if s.performer is Performer.PTA)
-                ),
-                student_seconds=int(
-                    sum(s.seconds(now) for s in segments if s.performer is Performer.STUDENT)
-                ),
-            )
-        )
-    end = record.visit.ended_at or now
-    return replace(
-        previous,
-        now=now,
-        codes=tuple(lines),
-        elapsed_seconds=max(0, int((end - record.visit.started_at).total_seconds())),
-    )

@@ -18,6 +18,7 @@ from ptclock.timing.tally import (
     VisitTally,
     code_seconds,
     codes_in_order,
+    moved_on,
     tally,
 )
 from tests.timing.builders import CATALOG, MORNING, adjustment, at, record, segment, visit
@@ -642,3 +643,19 @@ def test_the_order_records_are_given_in_changes_nothing(
     assert [(c.code, c.seconds, c.units) for c in original.codes] == [
         (c.code, c.seconds, c.units) for c in shuffled.codes
     ]
+
+
+def test_moving_a_tally_on_within_a_minute_equals_a_full_tally() -> None:
+    # 97110 10:00-10:08:30 (stopped), 97140 running since 10:08:30, a PTA's 97530 since 10:00.
+    visit_record = record(
+        segment(1, "97110", at(0), at(8, 30)),
+        segment(2, "97140", at(8, 30)),
+        segment(3, "97530", at(0), performer=Performer.PTA),
+    )
+    before = tally(visit_record, at(9, 40), CATALOG)
+    later = at(9, 55)  # 97140 1:10 -> 1:25, 97530 9:40 -> 9:55: no whole minute changes
+    moved = moved_on(before, later, DEFAULT_LONG_TIMER_MINUTES)
+    assert moved == tally(visit_record, later, CATALOG)
+    assert moved is not None and moved.code("97140").seconds == 85
+    # 97530 reaches 10:00, a new whole minute: the billing must be worked out again.
+    assert moved_on(before, at(10), DEFAULT_LONG_TIMER_MINUTES) is None
