@@ -9,6 +9,7 @@ user saw is on disk.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping
@@ -68,6 +69,8 @@ class Store(BillingData):
     def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
         self.connection = connection
         self.path = path
+        self._wal_name = None if path is None else f"{path}-wal"
+        """The -wal's path as a string: the window stats it every second."""
         self._file = self._identity()
         self._broken: str | None = None
         """Set once the file was found damaged: nothing more is written to it."""
@@ -180,10 +183,10 @@ class Store(BillingData):
         self._wal_file = self._wal_identity()
 
     def _wal_identity(self) -> tuple[int, int] | None:
-        if self.path is None:
+        if self._wal_name is None:
             return None
         try:
-            info = self.path.with_name(self.path.name + "-wal").stat()
+            info = os.stat(self._wal_name)  # noqa: PTH116 — every second: no Path objects
         except OSError:
             return None
         return (info.st_dev, info.st_ino)

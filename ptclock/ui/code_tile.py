@@ -128,6 +128,13 @@ class CodeTile(QAbstractButton):
     def nextCheckState(self) -> None:
         """A click does not check the tile by itself: the controller's answer does."""
 
+    def show_seconds(self, seconds: int) -> None:
+        """A running code's seconds moved within the minute: repaint just its time."""
+        time = words.clock(seconds)
+        if time != self._time:
+            self._time = time
+            self.update(self._time_box) if self._time_box is not None else self.update()
+
     def show_time(self, seconds: int, units: int, running: bool, paused: bool) -> None:
         """Show the code's time, units and state; repaint only when one of them changed."""
         state = "running" if running else "paused" if paused else "stopped"

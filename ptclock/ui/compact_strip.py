@@ -567,13 +567,18 @@ class _Said:
         return self._read()
 
 
-def status_line(tally: VisitTally | None) -> str:
-    """ "▶ 97110 12:34 · visit 3 units" — the tray's tooltip (and the strip's summary)."""
+def status_line(tally: VisitTally | None, *, seconds: bool = True) -> str:
+    """ "▶ 97110 12:34 · visit 3 units": the strip's summary; without ``seconds``
+    ("▶ 97110 12 minutes · visit 3 units") the tray's tooltip, which changes once a minute."""
     if tally is None:
         return "No visit"
     total = words.units(tally.billing.total_units)
     running = [tally.code(code) for code in tally.running_codes]
     if not running:
         return f"■ Nothing running · visit {total}"
-    shown = " + ".join(f"{line.code} {words.clock(line.seconds)}" for line in running)
+    shown = " + ".join(
+        f"{line.code} "
+        + (words.clock(line.seconds) if seconds else words.minutes(line.seconds // 60))
+        for line in running
+    )
     return f"▶ {shown} · visit {total}"

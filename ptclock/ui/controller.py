@@ -72,6 +72,9 @@ class SessionController(QObject):
     """The computer slept while a timer ran (a ClockJump): ask what to do with the time."""
     ticked = Signal(object)
     """A second passed and nothing else changed: the visit's new tally (or None)."""
+    seconds_moved = Signal(object)
+    """A second passed within the minute: only the running seconds and the visit clock of
+    this tally moved (no write, no whole minute, no clock minute): redraw just those."""
 
     def __init__(self, keeper: Timekeeper, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +96,8 @@ class SessionController(QObject):
         """The store's running segments under ``_written_key`` (None: not read yet)."""
         self._in_tick = False
         """Inside ``refresh``: the data_version read at the tick's start holds for the tick."""
+        self._last_ticked: VisitTally | None = None
+        """The tally the last tick showed (``seconds_only``)."""
         try:
             self.visit_id = keeper.visit().id
         except TimekeeperError:
@@ -511,8 +516,11 @@ class SessionController(QObject):
                 if key not in self._asked_long:
                     self._asked_long.add(key)
                     self.long_timer.emit(code)
+        last, self._last_ticked = self._last_ticked, tally
         if outside or jump is not None:
             self.changed.emit()
+        elif tally is not None and last is not None and seconds_only(last, tally):
+            self.seconds_moved.emit(tally)
         elif tally is not None:
             self.ticked.emit(tally)
 
@@ -541,3 +549,16 @@ class SessionController(QObject):
         """The database file changed on disk: redraw now if another process committed."""
         if self.follow_outside_changes():
             self.changed.emit()
+
+
+def seconds_only(before: VisitTally, after: VisitTally) -> bool:
+    """Whether ``after`` differs from ``before`` only in seconds: the same record and
+    billing (``moved_on`` keeps both), the same clock minute (clock times show to the
+    minute) and the same long-timer checks. Then only the clocks need redrawing."""
+    return (
+        after.record is before.record
+        and after.billing is before.billing
+        and after.now.replace(second=0, microsecond=0)
+        == before.now.replace(second=0, microsecond=0)
+        and after.still_running_checks == before.still_running_checks
+    )

@@ -105,7 +105,7 @@ class MainWindow(QMainWindow):
         self._failure = ""
         """The last refusal shown, to say why documentation was not saved."""
         self.typing_guard = TypingGuard(self)
-        _application().installEventFilter(self.typing_guard)
+        self.typing_guard.follow(_application())
 
         self.header = VisitHeader()
         self.header.start_visit.connect(self.new_visit)
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.elsewhere.open_requested.connect(self.open_visit)
 
         self.now = NowPanel()
+        self.now.cue_began.connect(self._sound_cue)
         self.add_code_button = QPushButton("+ Add code…\n(Ctrl+K)")
         self.add_code_button.setFont(theme.font(self.add_code_button.font(), 17, bold=True))
         self.add_code_button.setMinimumHeight(44)
@@ -177,6 +178,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         controller.changed.connect(self.redraw)
         controller.ticked.connect(self.redraw_time)
+        controller.seconds_moved.connect(self.redraw_seconds)
         controller.failed.connect(self.show_problem)
         controller.notice.connect(self.show_notice)
         controller.long_timer.connect(self.ask_still_treating)
@@ -332,6 +334,31 @@ class MainWindow(QMainWindow):
                     line.running,
                     paused and line.code in tally.record.visit.paused_codes,
                 )
+        self._arm_ticker()
+
+    def _sound_cue(self, _cue: object) -> None:
+        """A unit reached, or the next unit a minute away: the system's beep, if the
+        therapist turned the sound cue on (Settings); the colour cue shows either way."""
+        if self.controller.settings.sound_cues:
+            self.beep()
+
+    def beep(self) -> None:
+        QApplication.beep()
+
+    def redraw_seconds(self, tally: VisitTally) -> None:
+        """A second passed within the minute: only the clocks move (the visit clock, the
+        running codes' times). The units, the totals, the claim and the tray's tooltip
+        change with whole minutes, so ``redraw_time`` redraws them then."""
+        self.header.clock.set_seconds(tally.elapsed_seconds)
+        self.now.show_seconds(tally)
+        for code in tally.running_codes:
+            tile = self.tiles.get(code)
+            if tile is not None:
+                tile.show_seconds(tally.code(code).seconds)
+        if self.compact.isVisible():
+            self.compact.show_tally(tally, self.controller.review(tally))
+        if self.elsewhere.isVisible():
+            self.elsewhere.show_running(self.controller.running_elsewhere(self.controller.visit_id))
         self._arm_ticker()
 
     def _rebuild_tiles(self, codes: list[Code]) -> None:
@@ -804,7 +831,7 @@ class MainWindow(QMainWindow):
             return
         self.ticker.stop()
         self.second_look.stop()
-        _application().removeEventFilter(self.typing_guard)
+        self.typing_guard.stop(_application())
         watched = self.watcher.files()
         if watched:
             self.watcher.removePaths(watched)

@@ -8,14 +8,15 @@ from the billing (``Billing.next_unit_words``); the band only lays them out.
 Two cues, both driven by the tally (no timer of their own to wait for, except the flash's
 end): when the visit's units rise while a timer runs, the band flashes yellow for about two
 seconds with "Unit N reached"; while the next unit is one minute or less away, the sentence
-is highlighted. ``cue`` says which is shown; ``sound_cue`` is the hook for a sound.
+is highlighted. ``cue`` says which is shown; ``cue_began`` says when one begins (a beep, if
+the sound cue is on in Settings).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -60,6 +61,9 @@ class BandState(str, Enum):
 
 
 class NowPanel(QWidget):
+    cue_began = Signal(object)
+    """A cue (``Cue``) just began: the window beeps if the sound cue is on."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -179,6 +183,23 @@ class NowPanel(QWidget):
             self.sound_cue(Cue.UNIT_NEAR)
         self._repaint_if_changed()
 
+    def show_seconds(self, tally: VisitTally) -> None:
+        """A second passed within the minute: only the running times move (``show_tally``
+        comes with each whole minute and with everything else)."""
+        running = tally.running_codes
+        if self.state is not BandState.RUNNING or not running:
+            return
+        time_text = words.clock(tally.code(running[0]).seconds)
+        also_text = "  ".join(
+            f"+ {code} {words.clock(tally.code(code).seconds)}" for code in running[1:]
+        )
+        if (time_text, also_text) == (self.time_text, self.also_text):
+            return
+        self.time_text, self.also_text = time_text, also_text
+        self._painted = (*self.texts(), self.state, self.cue)
+        area = self._time_area
+        self.update(area) if area is not None and self.cue is Cue.NONE else self.update()
+
     def _show_nothing(self) -> None:
         self.state, self.state_text = BandState.NO_VISIT, NO_VISIT_WORDS
         self.code_text = self.descriptor_text = self.time_text = self.also_text = ""
@@ -195,8 +216,9 @@ class NowPanel(QWidget):
         self._repaint_if_changed()
 
     def sound_cue(self, cue: Cue) -> None:
-        """Hook for a short sound as a cue begins; silent unless a subclass or a setting
-        plays one (``QApplication.beep()``, a ``QSoundEffect``…)."""
+        """A cue begins: ``cue_began`` tells the window, which beeps when the sound cue is
+        on in Settings."""
+        self.cue_began.emit(cue)
 
     def _repaint_if_changed(self) -> None:
         painted = (*self.texts(), self.state, self.cue)

@@ -46,7 +46,7 @@ class TrayIcon(QObject):
             self.icon.show()
 
     def show_tally(self, tally: VisitTally | None, codes: list[Code]) -> None:
-        tooltip = f"ptclock — {status_line(tally)}"
+        tooltip = f"ptclock — {status_line(tally, seconds=False)}"  # per minute
         if tooltip != self.tooltip:
             self.tooltip = tooltip
             self.icon.setToolTip(tooltip)

@@ -78,6 +78,9 @@ class ElidedLabel(QWidget):
         painter.end()
 
 
+TIME_ALIGNMENT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+
 class VisitClock(QWidget):
     """The visit's length, "Visit time 0:31:03" on one line: fixed size, opaque."""
 
@@ -93,6 +96,7 @@ class VisitClock(QWidget):
             self._caption_width + time_metrics.horizontalAdvance("00:00:00") + 4,
             time_metrics.height(),
         )
+        self._time_rect = self.rect().adjusted(self._caption_width, 0, 0, 0)
         self.setAccessibleName("Visit time")
         self._text = ""
         self.set_seconds(0)
@@ -104,11 +108,18 @@ class VisitClock(QWidget):
         text = words.elapsed(seconds)
         if text != self._text:
             self._text = text
-            self.update()
+            self.update(self._time_rect)  # the caption stays as painted
 
-    def paintEvent(self, _event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         palette = self.palette()
+        if self._time_rect.contains(event.rect()):  # a tick: just the time
+            painter.fillRect(event.rect(), palette.color(QPalette.ColorRole.Window))
+            painter.setFont(self.time_font)
+            painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+            painter.drawText(self._time_rect, TIME_ALIGNMENT, self._text)
+            painter.end()
+            return
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Window))
         colours = theme.theme_of(palette)
         painter.setFont(self.caption_font)
@@ -119,10 +130,7 @@ class VisitClock(QWidget):
         )
         painter.setFont(self.time_font)
         painter.setPen(palette.color(QPalette.ColorRole.WindowText))
-        rest = self.rect().adjusted(self._caption_width, 0, 0, 0)
-        painter.drawText(
-            rest, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._text
-        )
+        painter.drawText(self._time_rect, TIME_ALIGNMENT, self._text)
         painter.end()
 
 

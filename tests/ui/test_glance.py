@@ -421,15 +421,19 @@ def test_a_refusal_in_compact_mode_brings_the_full_window_back(treating: MainWin
 
 
 def test_a_tick_paints_only_the_times_and_they_match_a_full_paint(treating: MainWindow) -> None:
-    """The per-second repaint covers only the running times (band and tile), and what it
-    paints there is what a full paint of the widget shows."""
+    """The per-second repaint covers only the running times (band, tile and visit clock),
+    and what it paints there is what a full paint of the widget shows."""
     from PySide6.QtCore import QPoint
     from PySide6.QtGui import QImage, QPainter, QRegion
 
-    tile = treating.tiles["97140"]
-    for widget, area in ((treating.now, treating.now._time_area), (tile, tile._time_box)):
+    tile, clock = treating.tiles["97140"], treating.header.clock
+    for widget, area in (
+        (treating.now, treating.now._time_area),
+        (tile, tile._time_box),
+        (clock, clock._time_rect),
+    ):
         assert area is not None
-        assert area.width() < widget.width() and area.height() < widget.height()
+        assert area.width() * area.height() < widget.width() * widget.height()
         full = widget.grab().toImage().copy(area)
         part = QImage(area.size(), QImage.Format.Format_ARGB32_Premultiplied)
         part.fill(0)
@@ -437,3 +441,56 @@ def test_a_tick_paints_only_the_times_and_they_match_a_full_paint(treating: Main
         widget.render(painter, QPoint(0, 0), QRegion(area))
         painter.end()
         assert part.convertToFormat(full.format()) == full
+
+
+def _what_time_moves(window: MainWindow) -> list[object]:
+    """Every text on the window that moves with time: the clocks, the band, the tiles, the
+    totals and the tray's tooltip."""
+    tiles = [
+        (code, tile.time_label.text(), tile.units_label.text())
+        for code, tile in window.tiles.items()
+    ]
+    totals = [label.text() for label in window.totals._labels]
+    return [
+        window.header.clock.text(),
+        window.now.texts(),
+        tiles,
+        totals,
+        window.tray.tooltip,
+    ]
+
+
+def test_each_second_shows_what_a_full_redraw_shows(treating: MainWindow, clock: FakeClock) -> None:
+    """Within a minute a tick redraws only the clocks; after every one of 150 one-second
+    ticks (two codes running in turn, units won, the clock's minutes turning) the window
+    says exactly what redrawing all of it says."""
+    window = treating
+    seconds_only = []
+    window.controller.seconds_moved.connect(seconds_only.append)
+    for second in range(150):
+        if second == 70:
+            window.controller.toggle("97110")
+        clock.advance(seconds=1)
+        window.tick()
+        shown = _what_time_moves(window)
+        window.redraw()
+        assert _what_time_moves(window) == shown, f"after {second + 1} s"
+    assert len(seconds_only) > 100  # most seconds took the short way
+    # 30 minutes before, 80 s since it was started again; the tooltip keeps to minutes.
+    assert window.tray.tooltip == "ptclock — ▶ 97110 31 minutes · visit 3 units"
+
+
+@pytest.mark.parametrize("sound", [False, True], ids=["sound off", "sound on"])
+def test_the_cues_beep_only_when_the_sound_cue_is_on(
+    window: MainWindow, clock: FakeClock, sound: bool
+) -> None:
+    window.controller.keeper.settings = window.controller.settings.changed(sound_cues=sound)
+    beeps: list[str] = []
+    window.beep = lambda: beeps.append("beep")  # type: ignore[method-assign]
+    start(window)
+    window.controller.toggle("97110")
+    for _ in range(8 * 60):  # a second at a time, as the day runs: near at 7 min, won at 8
+        clock.advance(seconds=1)
+        window.tick()
+    assert window.now.units_text == "1 unit"
+    assert beeps == (["beep", "beep"] if sound else [])

@@ -271,7 +271,7 @@ def test_compact_mode_and_tray(window: MainWindow, qtbot: QtBot, clock: FakeCloc
     window.tick()
     assert window.compact.isVisible() and not window.isVisible()
     assert window.compact.status_label.text() == "▶ 97140 12:34 · visit 1 unit"
-    assert window.tray.tooltip == "ptclock — ▶ 97140 12:34 · visit 1 unit"
+    assert window.tray.tooltip == "ptclock — ▶ 97140 12 minutes · visit 1 unit"
     assert window.tray.stop_action.text() == "Stop 97140"
     switch = {a.text(): a for a in window.tray.switch_menu.actions()}
     switch["97530  Therapeutic activities"].trigger()

@@ -86,19 +86,27 @@ def tk(clock: FakeClock, tmp_path: Path) -> Iterator[Timekeeper]:
 
 class Window:
     """What the window does with the controller every second: redraw the time from the
-    tally it is handed, with the claim (``MainWindow.redraw_time``)."""
+    tally it is handed, with the claim (``MainWindow.redraw_time``), or within a minute
+    only the clocks (``MainWindow.redraw_seconds``)."""
 
     def __init__(self, controller: SessionController) -> None:
         self.controller = controller
         self.ticked: list[VisitTally] = []
-        self.changed = 0
+        """Every tally a tick handed the window, by either signal."""
+        self.full = self.seconds_only = self.changed = 0
         controller.ticked.connect(self.redraw_time)
+        controller.seconds_moved.connect(self.redraw_seconds)
         controller.changed.connect(self.redraw)
 
     def redraw_time(self, shown: VisitTally) -> None:
         self.ticked.append(shown)
+        self.full += 1
         self.controller.review(shown)
         self.controller.running_elsewhere(self.controller.visit_id)
+
+    def redraw_seconds(self, shown: VisitTally) -> None:
+        self.ticked.append(shown)
+        self.seconds_only += 1
 
     def redraw(self) -> None:
         self.changed += 1
@@ -131,6 +139,9 @@ def test_a_tick_within_a_minute_costs_one_pragma_and_no_recompute(
         tick(clock, controller)
         per_tick.append(counts - before)
     assert len(window.ticked) == 62 and window.changed == 0
+    # The first tick, and the two minute turns, redraw everything time moves; the other 59
+    # seconds only the clocks.
+    assert (window.full, window.seconds_only) == (3, 59)
     # Over 61 s: the code's whole minutes turned once (the tally billed again, and the claim
     # computed again), and the clock's minute once more (the claim's evidence shows clock
     # times to the minute). The claim desk tallies the claim's visits itself.
