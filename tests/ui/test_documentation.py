@@ -75,8 +75,11 @@ def test_one_key_shortcuts_type_into_fields(on_disk: MainWindow, qtbot: QtBot) -
     assert window.tiles["97110"].state_label.text() == RUNNING_MARK  # not stopped by Esc
     assert window.controller.keeper.visit(1).status is VisitStatus.OPEN  # not paused
     assert [t.state_label.text() for t in window.tiles.values()].count(RUNNING_MARK) == 1
-    # Outside a field the same keys are the therapist's shortcuts.
+    assert window.typing_guard._installed  # filtering the application's events now
+    # Outside a field the same keys are the therapist's shortcuts, and no event passes
+    # through the guard (the tick between exercises does not pay for it).
     window.tiles["97110"].setFocus()
+    qtbot.waitUntil(lambda: not window.typing_guard._installed)
     qtbot.keyClick(window.tiles["97110"], Qt.Key.Key_Escape)
     assert window.tiles["97110"].state_label.text() != RUNNING_MARK
 
