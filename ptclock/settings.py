@@ -48,6 +48,9 @@ class Settings:
     """Where the last report was saved: the next export suggests it again."""
     kx_thresholds: dict[int, Decimal] = field(default_factory=shipped_kx_thresholds)
     """The CMS KX threshold per year; shipped values, changeable when CMS publishes new ones."""
+    sound_cues: bool = False
+    """A short sound (the system's beep) when a unit is reached and when the next unit is a
+    minute away, besides the colour cue. Off by default: a treatment room is shared."""
 
     def rule_for(self, payer: Payer) -> Rule:
         return self.rules.get(payer, DEFAULT_RULES[payer])
@@ -98,6 +101,9 @@ def settings_from_dict(data: Any) -> Settings:
     npi = _text(data, "npi", 10)
     if npi and not valid_npi(npi):
         raise ValueError(f"npi {npi!r} is not a valid 10-digit NPI")
+    sound_cues = data.get("sound_cues", False)
+    if not isinstance(sound_cues, bool):
+        raise ValueError(f"sound_cues must be true or false, not {sound_cues!r}")
     page_size = data.get("page_size", "letter")
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be letter or a4, not {page_size!r}")
@@ -114,6 +120,7 @@ def settings_from_dict(data: Any) -> Settings:
         page_size=page_size,
         export_folder=_text(data, "export_folder", 4096),
         kx_thresholds=_thresholds(data.get("kx_thresholds", {})),
+        sound_cues=sound_cues,
     )
 
 
@@ -148,6 +155,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "page_size": settings.page_size,
         "export_folder": settings.export_folder,
         "kx_thresholds": {str(year): str(v) for year, v in sorted(settings.kx_thresholds.items())},
+        "sound_cues": settings.sound_cues,
     }
 
 

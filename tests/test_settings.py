@@ -24,6 +24,7 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
     assert settings.rule_for(Payer.COMMERCIAL) is Rule.AMA
     assert settings.favourites[:6] == ("97110", "97112", "97116", "97140", "97530", "97535")
     assert settings.long_timer_minutes == 60
+    assert settings.sound_cues is False  # a treatment room is shared: silent unless asked
 
 
 def test_round_trip_is_owner_only(tmp_path: Path) -> None:
@@ -36,6 +37,7 @@ def test_round_trip_is_owner_only(tmp_path: Path) -> None:
         favourites=("97530", "97110"),
         long_timer_minutes=45,
         page_size="a4",
+        sound_cues=True,
     )
     save_settings(wanted, path)
     assert load_settings(path) == wanted
@@ -50,6 +52,7 @@ def test_round_trip_is_owner_only(tmp_path: Path) -> None:
         ('{"rules": {"medicare": "xyz"}}', "xyz"),
         ('{"npi": "1234567890"}', "not a valid 10-digit NPI"),
         ('{"page_size": "legal"}', "page_size"),
+        ('{"sound_cues": "no"}', "sound_cues must be true or false"),
         ("[1, 2]", "JSON object"),
     ],
 )

@@ -1,5 +1,5 @@
 """Settings: favourites and their order, rule per payer, one-on-one or concurrent, the
-long-timer limit, and the provider and clinic printed on reports."""
+long-timer limit, the sound cue, and the provider and clinic printed on reports."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ class SettingsDialog(QDialog):
             self.rule_boxes[payer] = box
         self.concurrent = QCheckBox("New visits allow concurrent timers (default: one-on-one)")
         self.concurrent.setChecked(settings.concurrent_by_default)
+        self.sound_cues = QCheckBox(
+            "Beep when a unit is reached and when the next unit is a minute away"
+        )
+        self.sound_cues.setChecked(settings.sound_cues)
         self.long_timer = QSpinBox()
         self.long_timer.setAccessibleName("Long-timer limit")
         self.long_timer.setRange(1, 24 * 60)
@@ -84,6 +88,7 @@ class SettingsDialog(QDialog):
             form.addRow(f"Rule for {PAYER_WORDS[payer.value]}", box)
         form.addRow(self.concurrent)
         form.addRow("Ask “still treating?” after", self.long_timer)
+        form.addRow(self.sound_cues)
         form.addRow("Provider name", self.provider)
         form.addRow("Credentials", self.credentials)
         form.addRow("NPI", self.npi)
@@ -125,6 +130,7 @@ class SettingsDialog(QDialog):
             rules=rules,
             concurrent_by_default=self.concurrent.isChecked(),
             long_timer_minutes=self.long_timer.value(),
+            sound_cues=self.sound_cues.isChecked(),
             provider=self.provider.text().strip(),
             credentials=self.credentials.text().strip(),
             npi=npi,

@@ -212,11 +212,15 @@ def test_settings_dialog_refuses_a_bad_npi(make_window: WindowMaker, qtbot: QtBo
     dialog._accept_if_valid()
     assert "9999X" in dialog.problem.text().upper()
     dialog.favourites.setText("97530, 97110")
+    assert not dialog.sound_cues.isChecked()
+    dialog.sound_cues.setChecked(True)
     dialog._accept_if_valid()
     assert dialog.result_settings is not None
     assert dialog.result_settings.favourites == ("97530", "97110")
+    assert dialog.result_settings.sound_cues
     window.controller.apply_settings(dialog.result_settings)
     assert list(window.tiles)[:2] == ["97530", "97110"]
+    assert window.controller.settings.sound_cues
 
 
 def test_the_database_watcher_wakes_an_idle_window(
