@@ -49,6 +49,8 @@ def idle(kind: str, seconds: float) -> None:
         )
         timer.start(1000)
         keep += [label, timer]
+    elif kind == "clocks":
+        keep += three_clocks(ticks)
     else:
         from ptclock import assembly
         from ptclock.settings import save_settings
@@ -64,7 +66,7 @@ def idle(kind: str, seconds: float) -> None:
     marks: dict[str, float] = {}
 
     def begin() -> None:
-        if kind != "bare":  # count the window's ticks, where the window has its ticker
+        if kind not in ("bare", "clocks"):  # the window's ticks, counted at its ticker
             for widget in app.topLevelWidgets():
                 ticker = getattr(widget, "ticker", None)
                 if ticker is not None and hasattr(ticker, "timeout"):
@@ -81,19 +83,90 @@ def idle(kind: str, seconds: float) -> None:
             ticks=ticks[0] - marks["ticks"] if ticks[0] >= 0 else -1,
         )
         print(json.dumps(marks), flush=True)
-        if kind == "bare":
+        if kind in ("bare", "clocks"):
             app.quit()
         else:  # leave at once: quitting would ask what to do with the running timer
             os._exit(0)
 
     QTimer.singleShot(2000, begin)
     QTimer.singleShot(2000 + int(seconds * 1000), end)
-    if kind == "bare":
+    if kind in ("bare", "clocks"):
         app.exec()
     else:
         from ptclock.app import run_window
 
         run_window()
+
+
+def three_clocks(ticks: list[int]) -> list[object]:
+    """The floor of ptclock's running second, in plain PySide6 without ptclock: the three
+    times its window moves each second (the visit clock, the now band's time, the running
+    tile's), each a fixed-size opaque widget painting its text in ptclock's fonts, and the
+    window's three looks (the -wal's identity, ``PRAGMA data_version``, wall clock against
+    monotonic). What the design itself costs, next to the one-label baseline."""
+    import sqlite3
+    import tempfile
+
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFont, QPainter, QPaintEvent
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+
+    class Clock(QWidget):
+        def __init__(self, pixels: int) -> None:
+            super().__init__()
+            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+            self.face = QFont(self.font())
+            self.face.setPixelSize(pixels)
+            self.face.setBold(True)
+            self.face.setFeature(QFont.Tag("tnum"), 1)
+            self.setFixedSize(pixels * 5, pixels + 8)
+            self.text = ""
+
+        def show_seconds(self, seconds: int) -> None:
+            self.text = f"{seconds // 60}:{seconds % 60:02d}"
+            self.update()
+
+        def paintEvent(self, event: QPaintEvent) -> None:
+            painter = QPainter(self)
+            painter.fillRect(event.rect(), self.palette().window())
+            painter.setFont(self.face)
+            painter.drawText(QRect(0, 0, self.width(), self.height()), align, self.text)
+            painter.end()
+
+    folder = Path(tempfile.mkdtemp())
+    connection = sqlite3.connect(folder / "floor.sqlite3")
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
+    connection.commit()
+    wal = str(folder / "floor.sqlite3-wal")
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    clocks = [Clock(28), Clock(56), Clock(32)]  # visit clock, now band, tile (ptclock's px)
+    for clock in clocks:
+        layout.addWidget(clock)
+    window.resize(1200, 760)
+    window.show()
+    last = [time.time(), time.monotonic()]
+
+    def tick() -> None:
+        ticks[0] += 1
+        os.stat(wal)  # noqa: PTH116 — a string path, as the store stats it (cheap)
+        connection.execute("PRAGMA data_version").fetchone()
+        wall, monotonic = time.time(), time.monotonic()
+        if abs((wall - last[0]) - (monotonic - last[1])) > 2:
+            print("clock jump", file=sys.stderr)
+        last[:] = [wall, monotonic]
+        for clock in clocks:
+            clock.show_seconds(ticks[0])
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(1000)
+    return [window, timer, connection, clocks]
 
 
 def window_memory() -> None:

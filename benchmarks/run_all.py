@@ -141,11 +141,11 @@ def startup(reps: int, work: Path) -> list[Row]:
 def idle(seconds: float, reps: int, work: Path) -> list[Row]:
     """CPU over ``seconds`` of the bare one-second label and of ptclock's window (a timer
     running; nothing running), interleaved rep by rep in a rotating order, medians."""
-    kinds = ["bare", "running", "nothing"]
+    kinds = ["bare", "running", "nothing", "clocks"]
     results: dict[str, list[dict]] = {kind: [] for kind in kinds}  # type: ignore[type-arg]
     for rep in range(reps):
-        for kind in kinds[rep % 3 :] + kinds[: rep % 3]:
-            data = None if kind == "bare" else work / f"idle-{kind}-{rep}"
+        for kind in kinds[rep % 4 :] + kinds[: rep % 4]:
+            data = None if kind in ("bare", "clocks") else work / f"idle-{kind}-{rep}"
             results[kind].append(child([sys.executable, PROBES, "idle", kind, str(seconds)], data))
 
     def cpu(kind: str) -> float:
@@ -160,6 +160,7 @@ def idle(seconds: float, reps: int, work: Path) -> list[Row]:
     for kind, what, target in (
         ("running", "one timer running", "≤ 1.5×"),
         ("nothing", "nothing running", "≤ 1.5× (one look a second for other processes' changes)"),
+        ("clocks", "floor: 3 painted clocks + the 3 looks, plain PySide6", "(the design's floor)"),
     ):
         ratio = cpu(kind) / bare if bare else float("inf")
         rows.append(
