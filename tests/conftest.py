@@ -42,15 +42,55 @@ def own_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+ENCRYPTED_RUN = os.environ.get("PTCLOCK_TEST_KEYRING") == "1"
+"""``PTCLOCK_TEST_KEYRING=1``: the whole suite again with a keyring, so every store the
+tests make is encrypted (``.ci/run`` runs it both ways)."""
+
+PLAIN_FILE_KEYRING = "keyrings.alt.file.PlaintextKeyring"
+NO_KEYRING = "keyring.backends.fail.Keyring"
+
+
+def use_keyring(backend_name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keyring ptclock finds, in this process and in every process the test starts:
+    ``NO_KEYRING``, or the test keyring (a file in ``folder``, never the user's own)."""
+    import importlib
+
+    import keyring
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", backend_name)
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))  # where the test keyring keeps its file
+    module, _, name = backend_name.rpartition(".")
+    keyring.set_keyring(getattr(importlib.import_module(module), name)())
+
+
+@pytest.fixture
+def keyring_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A keyring for this test (a file under tmp_path standing in for the system's): new
+    stores are encrypted. Returns the folder that holds it."""
+    folder = tmp_path / "keyring"
+    use_keyring(PLAIN_FILE_KEYRING, folder, monkeypatch)
+    return folder
+
+
+@pytest.fixture
+def keyring_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No keyring for this test, even in the encrypted run: new stores are plain."""
+    use_keyring(NO_KEYRING, tmp_path / "keyring", monkeypatch)
+
+
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Every test gets its own data and config folders; no test touches the real ones."""
+    """Every test gets its own data and config folders, and its own keyring (none, unless
+    the run is the encrypted one); no test touches the real ones."""
     from ptclock import paths
 
     data = tmp_path / "data"
     config = tmp_path / "config"
     monkeypatch.setenv(paths.DATA_ENV, str(data))
     monkeypatch.setenv(paths.CONFIG_ENV, str(config))
+    use_keyring(
+        PLAIN_FILE_KEYRING if ENCRYPTED_RUN else NO_KEYRING, tmp_path / "keyring", monkeypatch
+    )
     paths.use_data_dir(None)
     from ptclock.assembly import catalog
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,3 +63,15 @@ PROVIDER_SETUP = (
     "Riverside",
 )
 """A provider with a valid NPI: a PDF needs one (issue 13, defect 14)."""
+
+
+def raw_connect(path: Path, **options: Any) -> Any:
+    """A bare connection to a ptclock file, past the store (to scribble on it the way
+    another program would): through SQLCipher's driver, with this installation's key when
+    the file is encrypted (the encrypted run of the suite, ``PTCLOCK_TEST_KEYRING=1``)."""
+    from ptclock.store import keys
+    from ptclock.store.driver import sqlite3
+    from ptclock.store.opening import is_encrypted, keyed
+
+    key = keys.installation_key() if is_encrypted(path) else None
+    return keyed(sqlite3.connect(path, **options), key)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ptclock import assembly, paths
 from ptclock.store import StoreError
-from ptclock.store.backup import BackupError, write_backup
+from ptclock.store.backup import BackupError
 
 REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     stamp = keeper.clock.now().astimezone(keeper.clock.zone()).strftime("%Y-%m-%d-%H%M%S")
     target = args.out or paths.backups_dir() / f"manual-{stamp}.sqlite3"
     try:
-        written = write_backup(keeper.store.connection, target)
+        written = keeper.store.write_backup(target)
     except BackupError as error:
         reason = REASONS.get(error.errno or 0) or (error.strerror or "it failed").lower()
         raise StoreError(

@@ -5,12 +5,14 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from ptclock import paths
+from ptclock.store.cipher import copy_database
+from ptclock.store.driver import sqlite3
+from ptclock.store.opening import keyed
 
 KEEP_DAILY = 14
 
@@ -20,17 +22,20 @@ class BackupError(OSError):
     temporary name): ``errno`` says why (ENOSPC for a full disk). No partial file is left."""
 
 
-def _translate_errors(
-    write: Callable[[sqlite3.Connection, Path], Path],
-) -> Callable[[sqlite3.Connection, Path], Path]:
+Write = Callable[[sqlite3.Connection, Path, bytes | None, bytes | None], Path]
+
+
+def _translate_errors(write: Write) -> Write:
     """SQLite reports a full disk as ``sqlite3.OperationalError("database or disk is
     full")`` and the temporary file's OSErrors name ``.NAME.PID.partial``: both become one
     BackupError about ``target`` (still an OSError, so ``daily_backup`` catches it)."""
 
     @functools.wraps(write)
-    def translated(connection: sqlite3.Connection, target: Path) -> Path:
+    def translated(
+        connection: sqlite3.Connection, target: Path, key: bytes | None, source_key: bytes | None
+    ) -> Path:
         try:
-            return write(connection, target)
+            return write(connection, target, key, source_key)
         except BackupError:
             raise
         except OSError as error:
@@ -61,8 +66,12 @@ SQLITE_ERRNO = {13: errno.ENOSPC, 8: errno.EROFS, 3: errno.EACCES, 23: errno.EAC
 
 
 @_translate_errors
-def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
-    """Snapshot the database into ``target`` (owner-only), via a temporary file and rename.
+def write_backup(
+    connection: sqlite3.Connection, target: Path, key: bytes | None, source_key: bytes | None
+) -> Path:
+    """Snapshot the database (open on ``connection``, encrypted with ``source_key`` or
+    plain) into ``target`` (owner-only), via a temporary file and rename; encrypted with
+    ``key`` (the store's own, or a backup's to take elsewhere), plain if None.
 
     No partial backup is ever left under the final name.
     """
@@ -73,11 +82,10 @@ def write_backup(connection: sqlite3.Connection, target: Path) -> Path:
     descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(descriptor)
     try:
-        destination = sqlite3.connect(temporary)
+        copy_database(connection, source_key, temporary, key)
+        destination = keyed(sqlite3.connect(temporary), key)
         try:
-            connection.backup(destination)
             new_identity(destination)
-            destination.execute("PRAGMA journal_mode = DELETE")
         finally:
             destination.close()
         temporary.replace(target)
@@ -101,13 +109,16 @@ def made_on(backups: Path, today: date) -> bool:
     return (backups / f"ptclock-{today.isoformat()}.sqlite3").exists()
 
 
-def daily_backup(connection: sqlite3.Connection, backups: Path, today: date) -> Path | None:
-    """At most one automatic backup a day, keeping the newest ``KEEP_DAILY``."""
+def daily_backup(
+    connection: sqlite3.Connection, backups: Path, today: date, key: bytes | None = None
+) -> Path | None:
+    """At most one automatic backup a day, keeping the newest ``KEEP_DAILY``; encrypted
+    with ``key``, the store's own."""
     target = backups / f"ptclock-{today.isoformat()}.sqlite3"
     if target.exists():
         return None
     try:
-        write_backup(connection, target)
+        write_backup(connection, target, key, key)
         for old in sorted(backups.glob("ptclock-*.sqlite3"))[:-KEEP_DAILY]:
             old.unlink(missing_ok=True)
     except (OSError, sqlite3.Error):

@@ -6,12 +6,12 @@ billing rather than the visits themselves.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
 from ptclock.billing.edits import PtpEdit
 from ptclock.billing.money import Fee
+from ptclock.store.driver import sqlite3
 from ptclock.store.timestamps import to_text
 from ptclock.timing.records import ModifierOverride
 

@@ -10,10 +10,11 @@ they are bugs to see, not conditions to explain.
 
 from __future__ import annotations
 
-import sqlite3
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from ptclock.store.driver import sqlite3
 
 Translate = Callable[[sqlite3.Error], Exception]
 

@@ -8,13 +8,14 @@ left byte-for-byte as it was and the error says where the latest backup is.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
 from ptclock import paths
+from ptclock.store import keys
+from ptclock.store.driver import sqlite3
 from ptclock.store.errors import StoreError, UnusableDatabase
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
@@ -28,35 +29,58 @@ class UnfinishedCreation(StoreError):
     """The file is an empty leftover of a first run that was killed: nothing in it."""
 
 
-def check_existing(path: Path, backups: Path, integrity: bool = True) -> None:
+def check_existing(
+    path: Path, backups: Path, integrity: bool = True, key: bytes | None = None
+) -> None:
     """Raise unless ``path`` is a healthy ptclock database we can open and migrate.
 
     ``integrity`` adds PRAGMA quick_check, whose time grows with the file. A file that is
     healthy but cannot be written (a read-only folder) is said so, not called damaged; an
-    empty leftover of a killed first run raises UnfinishedCreation (it is made again).
+    empty leftover of a killed first run raises UnfinishedCreation (it is made again). An
+    encrypted file is read with ``key`` (None: this installation has no key).
     """
 
     def refuse(problem: str) -> UnusableDatabase:
-        return UnusableDatabase(path, problem, latest_backup(backups))
+        return UnusableDatabase(path, problem, latest_backup(backups, key))
 
     try:
-        with path.open("rb") as file:
-            header = file.read(100)
+        header = read_header(path)
     except OSError as error:
         raise refuse(f"cannot be read ({error.strerror})") from error
     wal = path.with_name(path.name + "-wal")
     if not header and _size(wal) == 0:
         raise UnfinishedCreation(f"{path} is empty: a first run that did not finish")
-    if header and not header.startswith(SQLITE_HEADER):
-        raise refuse("is not a ptclock database (not an SQLite file)")
+    encrypted = bool(header) and not header.startswith(SQLITE_HEADER)
+    if encrypted and key is None:
+        raise refuse(
+            "is not a ptclock database this installation can read: it is not an SQLite file, "
+            "or it is encrypted and this installation has no database key in the system "
+            "keyring"
+        )
     check_writable(path)
-    _roll_back_stale_journal(path)
+    _roll_back_stale_journal(path, key if encrypted else None)
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        connection = connect_read_only(path, key if encrypted else None)
     except sqlite3.Error as error:
         raise refuse(f"cannot be opened ({error})") from error
     try:
-        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            if not encrypted:
+                raise
+            if _size(wal) > WAL_HEADER_BYTES and _readable_alone(path, key):
+                # Encrypted, another store's -wal cannot even be decrypted (each file has
+                # its own salt): the file alone reads, so the -wal is what does not belong.
+                raise refuse(
+                    f"has a -wal file that belongs to another database ({wal}); replaying it "
+                    "would replace this file's data"
+                ) from error
+            raise refuse(
+                "is not a ptclock database this installation can read: it is encrypted with "
+                "another installation's key (restore a backup made there with its backup "
+                "key), or it is not an SQLite file"
+            ) from error
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
         if application_id not in (0, APPLICATION_ID) or (
@@ -69,7 +93,7 @@ def check_existing(path: Path, backups: Path, integrity: bool = True) -> None:
                 f"{SCHEMA_VERSION}): update ptclock"
             )
         if _size(wal) > WAL_HEADER_BYTES and "store_meta" in tables:
-            _check_wal_belongs(path, connection, refuse)
+            _check_wal_belongs(path, connection, refuse, key if encrypted else None)
         problems = (
             [row[0] for row in connection.execute("PRAGMA quick_check")] if integrity else ["ok"]
         )
@@ -82,6 +106,38 @@ def check_existing(path: Path, backups: Path, integrity: bool = True) -> None:
 
 
 WAL_HEADER_BYTES = 32
+
+
+def read_header(path: Path) -> bytes:
+    """The file's first 100 bytes (OSError when it cannot be read)."""
+    with path.open("rb") as file:
+        return file.read(100)
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether ``path`` holds something that is not a plain SQLite file: an encrypted store
+    (SQLCipher leaves no readable header), or a foreign file the key check then refuses."""
+    try:
+        header = read_header(path)
+    except OSError:
+        return False
+    return bool(header) and not header.startswith(SQLITE_HEADER)
+
+
+def keyed(connection: sqlite3.Connection, key: bytes | None) -> sqlite3.Connection:
+    """``connection`` with ``key`` given to SQLCipher first (it must be the first statement);
+    SQLCipher's own log to stderr silenced (every message a user reads comes from ptclock)."""
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    if key is not None:
+        connection.execute(f'PRAGMA key = "{keys.sql_key(key)}"')
+    return connection
+
+
+def connect_read_only(
+    path: Path, key: bytes | None, *, immutable: bool = False
+) -> sqlite3.Connection:
+    mode = "immutable=1" if immutable else "mode=ro"
+    return keyed(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True), key)
 
 
 def _size(path: Path) -> int:
@@ -106,14 +162,16 @@ def check_writable(path: Path) -> None:
         )
 
 
-def _roll_back_stale_journal(path: Path) -> None:
+def _roll_back_stale_journal(path: Path, key: bytes | None) -> None:
     """A -journal left by a killed transaction (before WAL was on) is rolled back the way
     SQLite does for every program, instead of making the read-only check fail."""
     journal = path.with_name(path.name + "-journal")
     if _size(journal) == 0:
         return
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        connection = keyed(
+            sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000), key
+        )
         try:
             connection.execute("PRAGMA schema_version").fetchone()
         finally:
@@ -133,15 +191,31 @@ def _unfinished_ptclock(connection: sqlite3.Connection, tables: set[str]) -> boo
     return "visits" not in tables or not connection.execute("SELECT 1 FROM visits").fetchone()
 
 
+def _readable_alone(path: Path, key: bytes | None) -> bool:
+    """Whether the file reads with ``key`` when its -wal is left out."""
+    try:
+        alone = connect_read_only(path, key, immutable=True)
+        try:
+            alone.execute("PRAGMA application_id").fetchone()
+        finally:
+            alone.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
 def _check_wal_belongs(
-    path: Path, merged: sqlite3.Connection, refuse: Callable[[str], UnusableDatabase]
+    path: Path,
+    merged: sqlite3.Connection,
+    refuse: Callable[[str], UnusableDatabase],
+    key: bytes | None,
 ) -> None:
     """Refuse a -wal that belongs to another database (another store, or the copy this
     file was before a backup was put in its place): replayed, it would silently replace
     the data or corrupt the file. Every event writes the store's id, so a -wal of this
     store carries this store's id."""
     try:
-        alone = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        alone = connect_read_only(path, key, immutable=True)
         try:
             own = alone.execute("SELECT store_id FROM store_meta").fetchone()
         finally:
@@ -157,12 +231,13 @@ def _check_wal_belongs(
         )
 
 
-def create_complete(path: Path) -> None:
+def create_complete(path: Path, key: bytes | None = None) -> None:
     """Make a new, fully migrated database at ``path``, or nothing at all.
 
-    It is built under a temporary name, closed (so no -wal remains), flushed, and linked
-    into place, which fails harmlessly if another process made it first: a kill or a full
-    disk during the very first command leaves no half-made file under the real name.
+    It is built under a temporary name (encrypted with ``key``, if given), closed (so no
+    -wal remains), flushed, and linked into place, which fails harmlessly if another process
+    made it first: a kill or a full disk during the very first command leaves no half-made
+    file under the real name.
     """
     paths.private_dir(path.parent)
     for leftover in path.parent.glob(f".{path.name}.*.creating*"):
@@ -175,7 +250,7 @@ def create_complete(path: Path) -> None:
     try:
         descriptor = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o600)
         os.close(descriptor)
-        connection = connect(temporary)
+        connection = connect(temporary, key)
         try:
             from sqlite_utils import Database
 
@@ -225,8 +300,9 @@ def create_private_file(path: Path) -> None:
     os.close(descriptor)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """A connection with WAL, synchronous=FULL, foreign keys and a busy timeout.
+def connect(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+    """A connection with WAL, synchronous=FULL, foreign keys and a busy timeout; encrypted
+    with ``key`` (SQLCipher: every page of the file and of its -wal), or plain (None).
 
     ``synchronous`` is per connection, not stored in the file: without FULL on every
     connection the last commits can vanish on power loss. Transactions are managed
@@ -235,6 +311,7 @@ def connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(
         path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, factory=GuardedConnection
     )
+    keyed(connection, key)
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
@@ -242,7 +319,7 @@ def connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def latest_backup(backups: Path) -> Path | None:
+def latest_backup(backups: Path, key: bytes | None = None) -> Path | None:
     """The backup holding the newest data, to name it when the database cannot be used.
 
     Chosen by what is inside (the time of its last audit line), not by its name: a name
@@ -255,16 +332,20 @@ def latest_backup(backups: Path) -> Path | None:
         return None
     newest: tuple[str, Path] | None = None
     for candidate in found:
-        last = last_event_text(candidate)
+        last = last_event_text(candidate, key)
         if last is not None and (newest is None or last >= newest[0]):
             newest = (last, candidate)
     return newest[1] if newest is not None else None
 
 
-def last_event_text(path: Path) -> str | None:
-    """The UTC time of the last audit line in a ptclock file, without writing to it."""
+def last_event_text(path: Path, key: bytes | None = None) -> str | None:
+    """The UTC time of the last audit line in a ptclock file, without writing to it; an
+    encrypted one is read with ``key`` (None: the installation's key, if there is one)."""
+    if is_encrypted(path) and key is None:
+        with suppress(StoreError):
+            key = keys.installation_key()
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+        connection = connect_read_only(path, key if is_encrypted(path) else None, immutable=True)
     except (sqlite3.Error, OSError):
         return None
     try:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import sqlite3
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ptclock.store import opening
+from ptclock.store import keys, opening
+from ptclock.store.cipher import copy_database
+from ptclock.store.driver import sqlite3
 from ptclock.store.errors import StoreError, UnusableDatabase
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
@@ -34,16 +35,37 @@ class Restored:
     """The UTC time of the backup's last audit line: what the restored data reaches."""
 
 
-def restore(backup: Path, database: Path, now: datetime) -> Restored:
+def restore(
+    backup: Path, database: Path, now: datetime, backup_key: bytes | None = None
+) -> Restored:
     """Verify ``backup`` and install a copy of it as ``database``; raise StoreError with
-    one sentence (nothing changed) when the backup is not a usable ptclock store."""
+    one sentence (nothing changed) when the backup is not a usable ptclock store.
+
+    An encrypted backup is read with ``backup_key`` (the key printed when it was made to
+    take elsewhere) or else this installation's key. The copy put in place is encrypted
+    with this installation's key wherever the computer has a keyring (the key is made on
+    the first restore of a new computer), as a new store would be; a backup that was
+    encrypted is never put back unencrypted.
+    """
     backup = backup.expanduser()
     if not backup.is_file():
         raise StoreError(f"{backup} is not a backup file (no such file)")
     if backup.resolve() == database.resolve():
         raise StoreError(f"{backup} is the database itself, not a backup")
+    source_key = None
+    if opening.is_encrypted(backup):
+        source_key = backup_key if backup_key is not None else keys.installation_key()
+    if keys.keyring_available():
+        target_key = keys.installation_key(create=True)
+    elif source_key is not None:
+        raise StoreError(
+            f"{backup} is encrypted, and this computer has no system keyring to keep the "
+            "restored database encrypted: not restored; nothing was changed"
+        )
+    else:
+        target_key = None
     try:
-        opening.check_existing(backup, backup.parent, integrity=True)
+        opening.check_existing(backup, backup.parent, integrity=True, key=source_key)
     except opening.UnfinishedCreation as error:
         raise StoreError(f"{backup} is empty: not a usable backup") from error
     except UnusableDatabase as error:
@@ -56,16 +78,16 @@ def restore(backup: Path, database: Path, now: datetime) -> Restored:
             temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY | opening.NOFOLLOW, 0o600
         )
         os.close(descriptor)
-        source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        source = opening.connect_read_only(backup, source_key)
         try:
-            copy = sqlite3.connect(temporary)
-            try:
-                source.backup(copy)
-                copy.execute("PRAGMA journal_mode = WAL")
-            finally:
-                copy.close()
+            copy_database(source, source_key, temporary, target_key)
         finally:
             source.close()
+        copy = opening.keyed(sqlite3.connect(temporary), target_key)
+        try:
+            copy.execute("PRAGMA journal_mode = WAL")
+        finally:
+            copy.close()
         opening.fsync_file(temporary)
         stamp = now.strftime("%Y%m%d-%H%M%S")
         # Kept aside as second names first (the files stay in place meanwhile), then the
@@ -100,7 +122,10 @@ def restore(backup: Path, database: Path, now: datetime) -> Restored:
             with suppress(OSError):
                 temporary.with_name(temporary.name + suffix).unlink()
     return Restored(
-        database, backup, tuple(aside for _, aside in kept), opening.last_event_text(database)
+        database,
+        backup,
+        tuple(aside for _, aside in kept),
+        opening.last_event_text(database, target_key),
     )
 
 

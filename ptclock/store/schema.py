@@ -7,10 +7,9 @@ newer ptclock is recognised and refused before anything touches it.
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlite_utils import Database, Migrations
 
+from ptclock.store.driver import sqlite3
 from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 migrations = Migrations("ptclock")

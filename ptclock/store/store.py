@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -21,8 +20,9 @@ from typing import Any
 
 from ptclock import paths
 from ptclock.billing import Rule
-from ptclock.store import backup, opening
+from ptclock.store import backup, keys, opening
 from ptclock.store.billing_data import BillingData
+from ptclock.store.driver import sqlite3
 from ptclock.store.errors import DamagedStore, StoreError, restore_advice
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.timestamps import from_text, to_text
@@ -66,9 +66,13 @@ class PatientRow:
 class Store(BillingData):
     """An open ptclock database."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path | None, key: bytes | None = None
+    ) -> None:
         self.connection = connection
         self.path = path
+        self._key = key
+        """The file's SQLCipher key (None: a plain file); its backups are encrypted with it."""
         self._wal_name = None if path is None else f"{path}-wal"
         """The -wal's path as a string: the window stats it every second."""
         self._file = self._identity()
@@ -80,6 +84,18 @@ class Store(BillingData):
 
     def close(self) -> None:
         self.connection.close()
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the file (and its -wal and daily backups) is encrypted (SQLCipher)."""
+        return self._key is not None
+
+    def write_backup(self, target: Path, key: bytes | None = None) -> Path:
+        """A consistent snapshot into ``target`` (``backup.write_backup``): encrypted with
+        ``key`` (a backup's own, to take elsewhere) or else with this file's key, if any."""
+        return backup.write_backup(
+            self.connection, target, key if key is not None else self._key, self._key
+        )
 
     def _guard(self, connection: sqlite3.Connection) -> None:
         if isinstance(connection, GuardedConnection):
@@ -106,6 +122,9 @@ class Store(BillingData):
         try:
             self.connection.execute("BEGIN IMMEDIATE")
             try:
+                # Again under the write lock: a file replaced while this waited for the lock
+                # (``ptclock encrypt`` swaps the file while it holds it) is not written.
+                self._check_file()
                 yield
                 self.connection.execute("UPDATE store_meta SET events = events + 1 WHERE id = 1")
             except BaseException:
@@ -177,7 +196,7 @@ class Store(BillingData):
             return
         self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.connection.close()
-        self.connection = opening.connect(self.path)
+        self.connection = opening.connect(self.path, self._key)
         self._guard(self.connection)
         self.connection.execute("PRAGMA schema_version").fetchone()  # makes the new -wal
         self._wal_file = self._wal_identity()
@@ -611,12 +630,17 @@ def _column_value(value: Any) -> Any:
     return value
 
 
-def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
+def open_store(
+    path: Path | None = None, *, today: date | None = None, encrypt_new: bool | None = None
+) -> Store:
     """Open (or create) the database at ``path`` (default: the data folder's ptclock.sqlite3).
 
-    A new database is created complete or not at all. An existing file is checked before
-    anything is written to it; a daily backup is made through SQLite's backup API (never a
-    file copy, which would miss the -wal file), then pending migrations are applied.
+    A new database is created complete or not at all, encrypted with the installation's key
+    (made and kept in the system keyring on the first run) when ``encrypt_new`` is true or,
+    by default, when the computer has a keyring; plain otherwise. An existing file is
+    checked before anything is written to it (an encrypted one with the keyring's key); a
+    daily backup is made through SQLite's backup API (never a file copy, which would miss
+    the -wal file), encrypted like the file, then pending migrations are applied.
     """
     path = path or paths.database_file()
     backups = path.parent / "backups"
@@ -628,25 +652,31 @@ def open_store(path: Path | None = None, *, today: date | None = None) -> Store:
             f"cannot create the database {path}: its folder cannot be made ({error.strerror})"
         ) from error
     fresh = not path.exists()
+    key: bytes | None = None
     if not fresh:
+        if opening.is_encrypted(path):
+            key = keys.installation_key()  # KeyProblem: a locked or missing keyring
         # The full integrity scan grows with the history: it runs on the day's first open
         # (before the day's backup, so a damaged file never becomes a backup); later opens
         # check the header, the owner, the schema version and that a -wal belongs here.
         try:
-            opening.check_existing(path, backups, integrity=first_today)
+            opening.check_existing(path, backups, integrity=first_today, key=key)
         except opening.UnfinishedCreation:
             path.unlink()  # empty: a first run killed before it wrote anything
             fresh = True
     if fresh:
-        opening.create_complete(path)
+        if encrypt_new is None:
+            encrypt_new = keys.keyring_available()
+        key = keys.installation_key(create=True) if encrypt_new else None
+        opening.create_complete(path, key)
     try:
-        connection = opening.connect(path)
+        connection = opening.connect(path, key)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the database {path}: {error}") from error
-    store = Store(connection, path)
+    store = Store(connection, path, key)
     try:
         if not fresh and today is not None:
-            backup.daily_backup(connection, backups, today)
+            backup.daily_backup(connection, backups, today, key)
         migrate_if_needed(connection)
     except (sqlite3.Error, StoreError) as error:
         connection.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,8 @@ from typing import Any
 import pytest
 
 from ptclock.store import backup
-from tests.helpers import ok, run
+from ptclock.store.driver import sqlite3
+from tests.helpers import ok, raw_connect, run
 
 
 def some_visits(capsys: pytest.CaptureFixture[str], count: int = 20) -> None:
@@ -32,7 +32,7 @@ def test_backup_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     some_visits(capsys, 2)
     target = tmp_path / "out" / "b.sqlite3"
     assert ok(capsys, "backup", "--out", str(target)).strip() == str(target)
-    with sqlite3.connect(target) as copy:
+    with raw_connect(target) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -75,7 +75,7 @@ def test_the_daily_backup_still_swallows_a_full_disk(
     )
     assert backup.daily_backup(tk.store.connection, tmp_path, date(2026, 11, 27)) is None
     with pytest.raises(backup.BackupError) as caught:
-        backup.write_backup(tk.store.connection, tmp_path / "b.sqlite3")
+        tk.store.write_backup(tmp_path / "b.sqlite3")
     assert caught.value.filename == str(tmp_path / "b.sqlite3")
     assert list(tmp_path.iterdir()) == []
 

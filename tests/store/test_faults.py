@@ -15,7 +15,6 @@ import pytest
 from sqlite_utils import Database
 
 from ptclock.store import StoreError, UnusableDatabase, open_store
-from ptclock.store.backup import write_backup
 from ptclock.store.errors import DamagedStore
 from ptclock.store.opening import latest_backup
 from ptclock.store.restore import restore
@@ -40,7 +39,7 @@ def visits(path: Path) -> int:
 def backup_of(path: Path, target: Path) -> Path:
     store = open_store(path)
     try:
-        return write_backup(store.connection, target)
+        return store.write_backup(target)
     finally:
         store.close()  # a connection left to the garbage collector checkpoints when it goes
 
@@ -112,8 +111,10 @@ def test_a_stale_journal_is_rolled_back_not_called_damage(tmp_path: Path) -> Non
     path = tmp_path / "ptclock.sqlite3"
     fill(path, 3)
     code = f"""
-import os, signal, sqlite3
-c = sqlite3.connect({str(path)!r}, isolation_level=None)
+import os, signal
+from pathlib import Path
+from tests.helpers import raw_connect
+c = raw_connect(Path({str(path)!r}), isolation_level=None)
 c.execute("PRAGMA journal_mode = DELETE")
 c.execute("BEGIN IMMEDIATE")
 c.execute("UPDATE patients SET name = 'scribbled'")
@@ -302,7 +303,7 @@ def test_the_latest_backup_is_the_one_with_the_newest_data(tmp_path: Path) -> No
     tk = keeper(path=path)
     tk.clock.advance(minutes=60 * 24)  # type: ignore[attr-defined]
     tk.new_visit("Later")
-    newest = write_backup(tk.store.connection, backups / "ptclock-2026-11-28.sqlite3")
+    newest = tk.store.write_backup(backups / "ptclock-2026-11-28.sqlite3")
     assert latest_backup(backups) == newest
 
 

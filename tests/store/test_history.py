@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from ptclock.store import StoreError, open_store
+from ptclock.store.driver import sqlite3
 from ptclock.timing.clock import FakeClock
 from tests.helpers import MORNING, keeper, seconds
 

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from ptclock.store import StoreError, UnusableDatabase, open_store
 from ptclock.store.backup import KEEP_DAILY, daily_backup
 from ptclock.store.schema import SCHEMA_VERSION, migrations
-from tests.helpers import keeper
+from tests.helpers import keeper, raw_connect
 
 
 def refused(path: Path, match: str) -> None:
@@ -44,7 +44,7 @@ def test_an_empty_file_left_by_a_killed_first_run_is_made_anew(tmp_path: Path) -
 def test_newer_schema(tmp_path: Path) -> None:
     path = tmp_path / "ptclock.sqlite3"
     open_store(path).close()
-    connection = sqlite3.connect(path)
+    connection = raw_connect(path)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     connection.close()
     refused(path, "newer ptclock")
@@ -113,7 +113,9 @@ def test_backup_holds_what_was_committed(tmp_path: Path) -> None:
     tk = keeper(path=tmp_path / "ptclock.sqlite3")
     tk.new_visit("Ada")
     tk.start("97110")
-    target = daily_backup(tk.store.connection, tmp_path / "backups", date(2026, 11, 27))
+    target = daily_backup(
+        tk.store.connection, tmp_path / "backups", date(2026, 11, 27), tk.store._key
+    )
     assert target is not None
     copy = open_store(target)
     assert [s.code for s in copy.running_segments()] == ["97110"]

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from ptclock.store import open_store
-from ptclock.store.backup import write_backup
 from ptclock.timing.records import Payer
 from tests.ui.conftest import WindowMaker
 from tests.ui.test_app import environment, open_window, ptclock
@@ -23,7 +22,7 @@ def test_restore_from_the_window_shows_the_backup(make_window: WindowMaker, tmp_
     path = tmp_path / "data" / "ptclock.sqlite3"
     window = make_window(path=path)
     window.controller.start_visit("Ada", Payer.MEDICARE)
-    backup = write_backup(window.controller.keeper.store.connection, tmp_path / "ada.sqlite3")
+    backup = window.controller.keeper.store.write_backup(tmp_path / "ada.sqlite3")
     window.controller.start_visit("Grace", Payer.COMMERCIAL)
     assert window.header.patient_label.text() == "Grace"
     window.ask_backup_file = lambda: backup  # type: ignore[method-assign]
