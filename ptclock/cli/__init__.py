@@ -23,6 +23,7 @@ from ptclock.cli import (
     billing_data_commands,
     claim_command,
     codes_command,
+    encrypt_command,
     report_command,
     restore_command,
     setup_command,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     billing_data_commands.add_parsers(subparsers)
     backup_command.add_parser(subparsers)
     restore_command.add_parser(subparsers)
+    encrypt_command.add_parser(subparsers)
     setup_command.add_parser(subparsers)
     return parser
 

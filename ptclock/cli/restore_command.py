@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from pathlib import Path
 from typing import Any
 
 from ptclock import paths
-from ptclock.store import StoreError, WindowAlreadyOpen
+from ptclock.cli.parser import UserError
+from ptclock.cli.window_closed import window_closed
+from ptclock.store import keys
 from ptclock.store.restore import restore
-from ptclock.store.window_lock import WindowLock
 from ptclock.timing.clock import SystemClock
 
 
@@ -19,23 +22,35 @@ def add_parser(subparsers: Any) -> None:
         help="put a backup in place of the database (the current file is kept aside)",
     )
     parser.add_argument("backup", type=Path, metavar="BACKUP", help="a ptclock backup file")
+    parser.add_argument(
+        "--key",
+        action="store_true",
+        help="the backup was made with backup --out: ask for the backup key it printed "
+        "(read from the terminal without echo, or one line from standard input)",
+    )
     parser.set_defaults(run=run)
 
 
+def read_backup_key() -> bytes:
+    """The backup key, asked for on the terminal (not echoed, not in the process list) or
+    read as one line from standard input; UserError says what is wrong with it."""
+    typed = getpass.getpass("Backup key: ") if sys.stdin.isatty() else sys.stdin.readline()
+    try:
+        return keys.parse_export_key(typed)
+    except ValueError as error:
+        raise UserError(f"--key: {error}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    lock = WindowLock(paths.window_lock_file())
-    try:
-        lock.acquire()
-    except WindowAlreadyOpen:
-        raise StoreError(
-            "the ptclock window is open on this data folder: close it first, or use "
-            "Tools → Restore from backup… in the window"
-        ) from None
-    try:
+    backup_key = read_backup_key() if args.key else None
+    with window_closed("Tools → Restore from backup…"):
         clock = SystemClock()
-        done = restore(args.backup, paths.database_file(), clock.now().astimezone(clock.zone()))
-    finally:
-        lock.release()
+        done = restore(
+            args.backup,
+            paths.database_file(),
+            clock.now().astimezone(clock.zone()),
+            backup_key,
+        )
     reaches = f"; its last change was at {done.last_event} (UTC)" if done.last_event else ""
     kept = (
         "; the database it replaced was kept as " + ", ".join(str(p) for p in done.kept_aside)

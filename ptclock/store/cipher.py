@@ -37,17 +37,34 @@ def copy_database(
         finally:
             destination.close()
         return
-    key_sql = keys.sql_key(target_key) if target_key is not None else ""
-    version = source.execute("PRAGMA user_version").fetchone()[0]
-    application_id = source.execute("PRAGMA application_id").fetchone()[0]
-    source.execute("ATTACH DATABASE ? AS copy KEY ?", (str(target), key_sql))
+    # On a connection of its own: the export's errors are about the copy, not about a
+    # change to the store (whose connection would report them as an unsaved change).
+    exporter = _reader_like(source, source_key)
     try:
-        source.execute("SELECT sqlcipher_export('copy')").fetchall()
-        source.execute(f"PRAGMA copy.user_version = {int(version)}")
-        source.execute(f"PRAGMA copy.application_id = {int(application_id)}")
-        source.execute("PRAGMA copy.journal_mode = DELETE")
+        key_sql = keys.sql_key(target_key) if target_key is not None else ""
+        version = exporter.execute("PRAGMA user_version").fetchone()[0]
+        application_id = exporter.execute("PRAGMA application_id").fetchone()[0]
+        exporter.execute("ATTACH DATABASE ? AS copy KEY ?", (str(target), key_sql))
+        try:
+            exporter.execute("SELECT sqlcipher_export('copy')").fetchall()
+            exporter.execute(f"PRAGMA copy.user_version = {int(version)}")
+            exporter.execute(f"PRAGMA copy.application_id = {int(application_id)}")
+            exporter.execute("PRAGMA copy.journal_mode = DELETE")
+        finally:
+            exporter.execute("DETACH DATABASE copy")
     finally:
-        source.execute("DETACH DATABASE copy")
+        exporter.close()
+
+
+def _reader_like(source: sqlite3.Connection, key: bytes | None) -> sqlite3.Connection:
+    """A new connection on the data ``source`` holds: its file, or (a store in memory) a
+    copy of it in memory."""
+    file = next(row[2] for row in source.execute("PRAGMA database_list") if row[1] == "main")
+    if file:
+        return keyed(sqlite3.connect(file, isolation_level=None), key)
+    reader = keyed(sqlite3.connect(":memory:", isolation_level=None), None)
+    source.backup(reader)
+    return reader
 
 
 def content_digest(connection: sqlite3.Connection) -> dict[str, tuple[int, str]]:

@@ -69,7 +69,7 @@ def check_existing(
         except sqlite3.DatabaseError as error:
             if not encrypted:
                 raise
-            if _size(wal) > WAL_HEADER_BYTES and _readable_alone(path, key):
+            if _size(wal) > WAL_HEADER_BYTES and readable_with(path, key, immutable=True):
                 # Encrypted, another store's -wal cannot even be decrypted (each file has
                 # its own salt): the file alone reads, so the -wal is what does not belong.
                 raise refuse(
@@ -191,14 +191,14 @@ def _unfinished_ptclock(connection: sqlite3.Connection, tables: set[str]) -> boo
     return "visits" not in tables or not connection.execute("SELECT 1 FROM visits").fetchone()
 
 
-def _readable_alone(path: Path, key: bytes | None) -> bool:
-    """Whether the file reads with ``key`` when its -wal is left out."""
+def readable_with(path: Path, key: bytes | None, *, immutable: bool = False) -> bool:
+    """Whether the file reads with ``key`` (``immutable``: with its -wal left out)."""
     try:
-        alone = connect_read_only(path, key, immutable=True)
+        connection = connect_read_only(path, key, immutable=immutable)
         try:
-            alone.execute("PRAGMA application_id").fetchone()
+            connection.execute("PRAGMA application_id").fetchone()
         finally:
-            alone.close()
+            connection.close()
     except sqlite3.Error:
         return False
     return True

@@ -69,6 +69,12 @@ def restore(
     except opening.UnfinishedCreation as error:
         raise StoreError(f"{backup} is empty: not a usable backup") from error
     except UnusableDatabase as error:
+        if opening.is_encrypted(backup) and backup_key is None:
+            raise StoreError(
+                f"{backup} is encrypted with a key this installation does not have: a backup "
+                "made with ptclock backup --out is restored with its backup key (ptclock "
+                f"restore {backup} --key); not restored; nothing was changed"
+            ) from error
         raise StoreError(f"{backup} {error.problem}: not restored; nothing was changed") from error
     folder = database.parent
     temporary = folder / f".{database.name}.{secrets.token_hex(6)}.restoring"

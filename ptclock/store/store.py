@@ -20,7 +20,7 @@ from typing import Any
 
 from ptclock import paths
 from ptclock.billing import Rule
-from ptclock.store import backup, keys, opening
+from ptclock.store import backup, conversion, keys, opening
 from ptclock.store.billing_data import BillingData
 from ptclock.store.driver import sqlite3
 from ptclock.store.errors import DamagedStore, StoreError, restore_advice
@@ -674,6 +674,8 @@ def open_store(
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the database {path}: {error}") from error
     store = Store(connection, path, key)
+    if key is not None:
+        conversion.finish_interrupted(path.parent)  # a plain copy a killed encrypt left
     try:
         if not fresh and today is not None:
             backup.daily_backup(connection, backups, today, key)

@@ -31,9 +31,15 @@ def some_visits(capsys: pytest.CaptureFixture[str], count: int = 20) -> None:
 def test_backup_is_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     some_visits(capsys, 2)
     target = tmp_path / "out" / "b.sqlite3"
-    assert ok(capsys, "backup", "--out", str(target)).strip() == str(target)
-    with raw_connect(target) as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    printed = ok(capsys, "backup", "--out", str(target)).splitlines()
+    assert printed[0] == str(target)
+    assert printed[1].startswith("backup key: ") and len(printed[1].split("-")) == 8
+    assert "Keep the key apart from the file" in printed[2]
+    assert not target.read_bytes().startswith(b"SQLite format 3")  # encrypted, always
+    copy = raw_connect(target)  # the installation's key (if any) does not open it
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        copy.execute("PRAGMA integrity_check").fetchone()
+    copy.close()
 
 
 def test_a_full_disk_is_one_sentence_and_leaves_nothing(
@@ -42,15 +48,16 @@ def test_a_full_disk_is_one_sentence_and_leaves_nothing(
     some_visits(capsys)
     out = tmp_path / "usb"
     out.mkdir()
-    real_connect = sqlite3.connect
+    real_copy = backup.copy_database
 
-    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
-        connection = real_connect(database, *args, **kwargs)
-        if Path(str(database)).parent == out:  # the backup's file, whatever its name
-            connection.execute("PRAGMA max_page_count = 2")
-        return connection
+    def copy_until_full(source: Any, source_key: Any, target: Path, key: Any) -> None:
+        """The copy runs out of room on the USB stick after its first pages."""
+        real_copy(source, source_key, target, key)
+        with target.open("r+b") as written:
+            written.truncate(4096)
+        raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(backup.sqlite3, "connect", connect)
+    monkeypatch.setattr(backup, "copy_database", copy_until_full)
     status, stdout, err = run(capsys, "backup", "--out", str(out / "b.sqlite3"))
     assert (status, stdout) == (1, "")
     assert err.count("\n") == 1 and "Traceback" not in err

@@ -154,9 +154,8 @@ def test_data_dir_option_and_backup(capsys: pytest.CaptureFixture[str], tmp_path
     ok(capsys, "--data-dir", str(elsewhere), "visit", "new", "--patient", "Ada")
     assert (elsewhere / "ptclock.sqlite3").exists()
     target = tmp_path / "copy.sqlite3"
-    assert ok(capsys, "--data-dir", str(elsewhere), "backup", "--out", str(target)).strip() == str(
-        target
-    )
+    printed = ok(capsys, "--data-dir", str(elsewhere), "backup", "--out", str(target))
+    assert printed.splitlines()[0] == str(target)
     assert target.stat().st_mode & 0o777 == 0o600
 
 
