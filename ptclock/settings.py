@@ -48,6 +48,8 @@ class Settings:
     """Where the last report was saved: the next export suggests it again."""
     kx_thresholds: dict[int, Decimal] = field(default_factory=shipped_kx_thresholds)
     """The CMS KX threshold per year; shipped values, changeable when CMS publishes new ones."""
+    encryption_offered: bool = False
+    """The window offered to encrypt a plain store once (issue 16): it does not ask again."""
     sound_cues: bool = False
     """A short sound (the system's beep) when a unit is reached and when the next unit is a
     minute away, besides the colour cue. Off by default: a treatment room is shared."""
@@ -102,8 +104,10 @@ def settings_from_dict(data: Any) -> Settings:
     if npi and not valid_npi(npi):
         raise ValueError(f"npi {npi!r} is not a valid 10-digit NPI")
     sound_cues = data.get("sound_cues", False)
-    if not isinstance(sound_cues, bool):
-        raise ValueError(f"sound_cues must be true or false, not {sound_cues!r}")
+    offered = data.get("encryption_offered", False)
+    for name, value in (("sound_cues", sound_cues), ("encryption_offered", offered)):
+        if not isinstance(value, bool):
+            raise ValueError(f"{name} must be true or false, not {value!r}")
     page_size = data.get("page_size", "letter")
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be letter or a4, not {page_size!r}")
@@ -121,6 +125,7 @@ def settings_from_dict(data: Any) -> Settings:
         export_folder=_text(data, "export_folder", 4096),
         kx_thresholds=_thresholds(data.get("kx_thresholds", {})),
         sound_cues=sound_cues,
+        encryption_offered=offered,
     )
 
 
@@ -156,6 +161,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "export_folder": settings.export_folder,
         "kx_thresholds": {str(year): str(v) for year, v in sorted(settings.kx_thresholds.items())},
         "sound_cues": settings.sound_cues,
+        "encryption_offered": settings.encryption_offered,
     }
 
 

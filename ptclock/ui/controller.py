@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # imported where used: the claim desk and restoring are not s
     # the audit dialog (StoreReads names its lines) is the window's to import when it opens
     from ptclock.claim_desk import ModifierReason
     from ptclock.claims import Claim
-    from ptclock.restoring import Restored
+    from ptclock.restoring import Encrypted, Encryption, Restored
     from ptclock.ui.audit_dialog import AuditLine
     from ptclock.ui.store_reads import StoreReads
 
@@ -465,6 +465,26 @@ class SessionController(QObject):
         self._data_version = self.store.data_version()
         self.changed.emit()
         return outcome.restored
+
+    def encryption(self) -> Encryption:
+        """Whether the patient data at rest is encrypted (``restoring.encryption``)."""
+        from ptclock.restoring import encryption
+
+        return encryption(self.keeper)
+
+    def encrypt(self) -> Encrypted | None:
+        """Encrypt the database this window has open, with its backups, and show it again
+        (the connection is closed meanwhile, as for a restore)."""
+        from ptclock.restoring import encrypt_in_place
+
+        outcome = encrypt_in_place(self.keeper)
+        for problem in outcome.problems:
+            self.failed.emit(problem)
+        if not outcome.reopened:
+            return None
+        self._data_version = self.store.data_version()
+        self.changed.emit()
+        return outcome.encrypted
 
     def apply_settings(self, settings: Settings) -> None:
         self.keeper.settings = settings

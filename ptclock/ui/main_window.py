@@ -82,6 +82,13 @@ SECOND_LOOK_MS = 200
 """After the file watcher fired, look again this much later for the commit to be visible."""
 
 
+NO_KEYRING_WORDS = (
+    "The patient data on this computer is not encrypted: it has no system keyring to keep a "
+    "key in (on Linux, a desktop login starts one: GNOME Keyring or KWallet). Keep the "
+    "computer's disk encrypted, or ask your IT person (docs/security.md)."
+)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -266,6 +273,7 @@ class MainWindow(QMainWindow):
         self._action("Vie&w", "T&oday", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
         self._action("&Tools", "&Settings…", self.edit_settings, "Ctrl+,")
         self._action("&Tools", "&Restore from backup…", self.restore_backup)
+        self._action("&Tools", "&Encrypt patient data…", self.encrypt_data)
 
     def toggle_key(self, number: int) -> None:
         codes = list(self._tile_codes)
@@ -678,6 +686,66 @@ class MainWindow(QMainWindow):
         settings = self.controller.settings
         if not (settings.provider and settings.npi):
             self.ask_provider()
+            return  # one question at a time: encryption is offered at the next start
+        self.offer_encryption()
+
+    def offer_encryption(self) -> None:
+        """Once (issue 16): a plain store where the computer has a keyring is offered
+        encryption; where it has none, the therapist is told the data is not encrypted."""
+        from ptclock.restoring import Encryption
+
+        settings = self.controller.settings
+        state = self.controller.encryption()
+        if settings.encryption_offered or state not in (
+            Encryption.CAN_ENCRYPT,
+            Encryption.NO_KEYRING,
+        ):
+            return
+        self.use_settings(settings.changed(encryption_offered=True))
+        if state is Encryption.NO_KEYRING:
+            self.show_problem(NO_KEYRING_WORDS)
+            return
+        if self.ask_encrypt():
+            self.encrypt_data(asked=True)
+        else:
+            self.show_notice("Not encrypted for now: Tools → Encrypt patient data… does it.")
+
+    def encrypt_data(self, asked: bool = False) -> None:
+        """Tools → Encrypt patient data…: the store and its backups encrypted in place, the
+        key kept in the system keyring (``ptclock encrypt`` does the same)."""
+        from ptclock.restoring import Encryption
+
+        state = self.controller.encryption()
+        if state is Encryption.ENCRYPTED:
+            self.show_notice("The patient data here is encrypted already.")
+            return
+        if state is not Encryption.CAN_ENCRYPT:
+            self.show_problem(NO_KEYRING_WORDS)
+            return
+        if not asked and not self.ask_encrypt():
+            return
+        self.save_documentation()
+        done = self.controller.encrypt()
+        if done is not None:
+            copies = len(done.copies)
+            also = f" and {copies} backup{'s' if copies != 1 else ''}" if copies else ""
+            self.show_notice(
+                f"Patient data encrypted: {done.database.name}{also}. The key is kept in the "
+                "system keyring. For a backup to restore on another computer, use ptclock "
+                "backup --out FILE."
+            )
+
+    def ask_encrypt(self) -> bool:
+        """Whether to encrypt now (tests replace this method)."""
+        answer = QMessageBox.question(
+            self,
+            "Encrypt patient data",
+            "The patient data on this computer (names, visits, notes and their backups) is "
+            "not encrypted: anyone with the disk can read it. Encrypt it now? The key is made "
+            "at random and kept in this computer's keyring, which your login unlocks; "
+            "nothing else changes. Exported PDFs and CSVs stay as they are.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def ask_provider(self) -> None:
         """The Settings dialog, headed by what the first run needs, opened without blocking

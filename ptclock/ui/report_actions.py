@@ -31,6 +31,11 @@ def _export_refusals() -> tuple[type[Exception], ...]:
     return (ReportError, *REFUSALS)
 
 
+def export_title(title: str) -> str:
+    """A save dialog's title: "Export visit PDF — the file will not be encrypted"."""
+    return f"{title} — the file will not be encrypted"
+
+
 class ReportActions:
     def __init__(self, controller: SessionController, parent: QWidget, save_to_disk: bool) -> None:
         self.controller = controller
@@ -41,8 +46,12 @@ class ReportActions:
     # -- asking -----------------------------------------------------------------------------
 
     def ask_save_path(self, title: str, suggested: Path, pattern: str) -> Path | None:
-        """The file dialog; tests replace this method."""
-        chosen, _ = QFileDialog.getSaveFileName(self.parent, title, str(suggested), pattern)
+        """The file dialog, which says that what it saves is not encrypted (the database
+        is; a report the user chose to write is a file like any other); tests replace
+        this method."""
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.parent, export_title(title), str(suggested), pattern
+        )
         return Path(chosen) if chosen else None
 
     def _folder(self) -> Path:
