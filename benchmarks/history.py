@@ -19,7 +19,7 @@ VISITS_PER_SCALE = 100_000
 
 def generate(path: Path, scale: float, seed: int = 5) -> dict[str, int]:
     """Fill a new store at ``path``; visits end before today so today's view starts empty."""
-    open_store(path).close()
+    open_store(path, encrypt_new=False).close()  # plain: the rows go in through sqlite3
     rng = random.Random(seed)
     visits = int(VISITS_PER_SCALE * scale)
     connection = sqlite3.connect(path)

@@ -216,9 +216,8 @@ def latency(store_path: Path, events: int) -> list[Row]:
     return rows
 
 
-def open_and_today(store_path: Path) -> tuple[float, float]:
+def open_and_today(store_path: Path, check: bool = True) -> tuple[float, float]:
     """Seconds to open the store and compute today's view; and the quick_check alone."""
-    import sqlite3
 
     from ptclock.billing import load_catalog
     from ptclock.settings import Settings
@@ -234,13 +233,118 @@ def open_and_today(store_path: Path) -> tuple[float, float]:
     [keeper.tally(v.id) for v in keeper.store.visits_on(today)]
     [keeper.tally(v.id) for v in keeper.store.open_visits()]
     seconds = time.perf_counter() - began
-    keeper.store.close()
-    connection = sqlite3.connect(store_path)
+    if not check:
+        keeper.store.close()
+        return seconds, 0.0
     began = time.perf_counter()
-    connection.execute("PRAGMA quick_check").fetchall()
-    check = time.perf_counter() - began
-    connection.close()
-    return seconds, check
+    keeper.store.connection.execute("PRAGMA quick_check").fetchall()
+    checked = time.perf_counter() - began
+    keeper.store.close()
+    return seconds, checked
+
+
+def encryption(work: Path, scale: float, reps: int, events: int) -> list[Row]:
+    """The same history plain and encrypted (SQLCipher, the key from a keyring): the store
+    opened with today's view, and committed events, measured alternately, medians and p99.
+
+    The keyring here is the tests' file keyring (keyrings.alt, from the test extra) in the
+    run's own folder: what an open costs beyond it is SQLCipher's; a system keyring's own
+    lookup (a D-Bus call, the Keychain) is not measured here.
+    """
+    from ptclock.store import keys
+    from ptclock.store.cipher import copy_database
+    from ptclock.store.opening import connect_read_only
+
+    plain = work / "plain" / "ptclock.sqlite3"
+    encrypted = work / "encrypted" / "ptclock.sqlite3"
+    plain.parent.mkdir()
+    encrypted.parent.mkdir()
+    made = generate(plain, scale)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+    os.environ["XDG_DATA_HOME"] = str(work / "keyring")
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    keyring.set_keyring(PlaintextKeyring())
+    began = time.perf_counter()
+    lookup = time.perf_counter()
+    key = keys.installation_key(create=True)
+    lookup = time.perf_counter() - lookup
+    source = connect_read_only(plain, None)
+    copy_database(source, None, encrypted, key)
+    source.close()
+    converted = time.perf_counter() - began
+    first: dict[Path, float] = {}
+    for path in (plain, encrypted):
+        began_first = time.perf_counter()
+        open_and_today(path, check=False)  # the day's first start: backup and quick_check
+        first[path] = time.perf_counter() - began_first
+    opened: dict[Path, list[float]] = {plain: [], encrypted: []}
+    for rep in range(reps):
+        for path in (plain, encrypted) if rep % 2 == 0 else (encrypted, plain):
+            opened[path].append(open_and_today(path, check=False)[0])
+    events_of = {plain: event_times(plain, events), encrypted: event_times(encrypted, events)}
+    # Again, in the other order: whatever the disk cache favours, it favours both.
+    for path in (encrypted, plain):
+        events_of[path] += event_times(path, events)
+    o_plain, o_enc = statistics.median(opened[plain]), statistics.median(opened[encrypted])
+    p99_plain = percentile(events_of[plain], 0.99)
+    p99_enc = percentile(events_of[encrypted], 0.99)
+    p50_plain = percentile(events_of[plain], 0.5)
+    p50_enc = percentile(events_of[encrypted], 0.5)
+    history = f"{made['visits']:,} visits, {made['bytes'] / 2**20:.0f} MB"
+    return [
+        (
+            f"encrypted store: open + today's view, {history} (median of {reps})",
+            f"{o_enc * 1000:.1f} ms",
+            f"plain {o_plain * 1000:.1f} ms → {o_enc / o_plain:.2f}×",
+            "≤ 1.3×",
+        ),
+        (
+            f"encrypted store: event commit (start/switch/stop, synchronous=FULL), "
+            f"{len(events_of[encrypted])} events each",
+            f"p50 {p50_enc * 1000:.2f} ms, p99 {p99_enc * 1000:.2f} ms",
+            f"plain p50 {p50_plain * 1000:.2f} ms, p99 {p99_plain * 1000:.2f} ms → "
+            f"p99 {p99_enc / p99_plain:.2f}×",
+            "p99 ≤ 1.3×",
+        ),
+        (
+            "encrypted store: the day's first open (integrity scan, daily backup, today's view)",
+            f"{first[encrypted] * 1000:.0f} ms",
+            f"plain {first[plain] * 1000:.0f} ms → {first[encrypted] / first[plain]:.2f}×",
+            "(once a day)",
+        ),
+        (
+            "encrypted store: first key lookup (file keyring, keyring imported) / "
+            "converting the history",
+            f"{lookup * 1000:.0f} ms / {converted:.1f} s",
+            "",
+            "",
+        ),
+    ]
+
+
+def event_times(store_path: Path, events: int) -> list[float]:
+    """Seconds per committed event (start, switch, stop in turn) on ``store_path``."""
+    from ptclock.billing import load_catalog
+    from ptclock.settings import Settings
+    from ptclock.store import open_store
+    from ptclock.timekeeper import Timekeeper
+    from ptclock.timing.clock import SystemClock
+
+    keeper = Timekeeper(open_store(store_path), SystemClock(), load_catalog(), Settings())
+    keeper.new_visit("Latency patient")
+    times = []
+    for number in range(events):
+        for action in (lambda: keeper.start("97110"), lambda: keeper.start("97140"), keeper.stop):
+            began = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - began)
+        if number % 50 == 49:
+            keeper.end()
+            keeper.new_visit("Latency patient")
+    keeper.store.close()
+    return times
 
 
 def reports(work: Path) -> list[Row]:
@@ -335,7 +439,9 @@ def pyside_version() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", default="", help="comma list: startup,idle,history,reports,ncci")
+    parser.add_argument(
+        "--only", default="", help="comma list: startup,idle,history,encryption,reports,ncci"
+    )
     parser.add_argument(
         "--freeze", action="store_true", help="build the frozen app first (PyInstaller)"
     )
@@ -343,7 +449,7 @@ def main() -> int:
     wanted = (
         set(args.only.split(","))
         if args.only
-        else {"startup", "idle", "history", "reports", "ncci"}
+        else {"startup", "idle", "history", "encryption", "reports", "ncci"}
     )
     idle_seconds = 10.0 if args.quick else 30.0
     scales = [0.1, 1.0] if args.quick else [1.0, 10.0]
@@ -401,6 +507,14 @@ def main() -> int:
                         "flat",
                     )
                 )
+        if "encryption" in wanted:
+            print("encryption…", flush=True)
+            rows += encryption(
+                work,
+                0.1 if args.quick else 1.0,
+                11 if args.quick else 21,
+                100 if args.quick else 300,
+            )
         if "reports" in wanted:
             print("reports…", flush=True)
             rows += reports(work)

@@ -205,7 +205,8 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         if not shown:
             print("ptclock: smoke test failed: the window did not show", file=sys.stderr)
             return 1
-        print(f"ptclock smoke test: ok ({app.platformName()})")
+        encrypted = "encrypted" if keeper.store.encrypted else "not encrypted"
+        print(f"ptclock smoke test: ok ({app.platformName()}; patient data {encrypted})")
         return 0
     import signal
 

@@ -18,6 +18,7 @@ from ptclock.store import open_store
 from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
 from ptclock.ui.code_tile import RUNNING_MARK
+from tests.conftest import ENCRYPTED_RUN
 from tests.helpers import keeper
 from tests.ui.conftest import WindowMaker
 
@@ -57,7 +58,8 @@ def ptclock(*argv: str, data: Path, **kwargs: object) -> subprocess.CompletedPro
 def test_smoke_test_on_a_fresh_data_folder(tmp_path: Path) -> None:
     done = ptclock("--smoke-test", data=tmp_path / "data")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ptclock smoke test: ok (offscreen)"
+    encrypted = "encrypted" if ENCRYPTED_RUN else "not encrypted"
+    assert done.stdout.strip() == f"ptclock smoke test: ok (offscreen; patient data {encrypted})"
     assert (tmp_path / "data" / "ptclock.sqlite3").exists()
 
 
