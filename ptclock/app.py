@@ -177,6 +177,13 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         # No answer (a window still starting, or not responding): never a second window.
         print(f"ptclock: {error}", file=sys.stderr)
         return 0
+    if not smoke_test:  # where there is no keyring, the passphrase is asked in a dialog
+        from ptclock.store import keys
+        from ptclock.ui import passphrase_dialog
+
+        keys.ask_passphrases_with(
+            lambda new: passphrase_dialog.ask(new, keys.CHOOSING_WORDS, keys.check_passphrase)
+        )
     try:
         keeper = assembly.timekeeper(create=True)
     except (DataFileError, StoreError, CatalogError, OSError) as error:

@@ -83,8 +83,8 @@ class Encryption(Enum):
     """Whether the patient data at rest is encrypted, in words the window can say."""
 
     ENCRYPTED = "encrypted"
-    CAN_ENCRYPT = "not encrypted; this computer has a keyring, so it can be"
-    NO_KEYRING = "not encrypted; this computer has no system keyring to keep a key in"
+    CAN_ENCRYPT = "not encrypted; this computer has a keyring to keep a key in"
+    NO_KEYRING = "not encrypted; no keyring here: a passphrase would be chosen"
     IN_MEMORY = "in memory only"
 
 

@@ -91,6 +91,7 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     use_keyring(
         PLAIN_FILE_KEYRING if ENCRYPTED_RUN else NO_KEYRING, tmp_path / "keyring", monkeypatch
     )
+    monkeypatch.delenv("PTCLOCK_PASSPHRASE", raising=False)
     paths.use_data_dir(None)
     from ptclock.assembly import catalog
 
@@ -98,6 +99,10 @@ def user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     yield tmp_path
     paths.use_data_dir(None)
     catalog.cache_clear()
+    from ptclock.store import keys
+
+    keys.ask_passphrases_with(None)  # a passphrase typed in one test is not another's
+    keys.forget_passphrases()
 
 
 # Tests of several seconds each (processes, a simulated day, page layout), started first: the

@@ -31,7 +31,8 @@ from ptclock.cli import (
     visit_commands,
 )
 from ptclock.cli.parser import OneLineParser, UserError, check_arguments
-from ptclock.store import StoreError
+from ptclock.cli.passphrase_prompt import ask_on_terminal
+from ptclock.store import StoreError, keys
 from ptclock.timekeeper import TimekeeperError
 
 
@@ -87,6 +88,7 @@ def main(argv: Sequence[str] | None = None, open_window: OpenWindow | None = Non
             if open_window is None:
                 raise UserError("give a command (ptclock --help lists them)")
             return open_window(args.demo, args.smoke_test)
+        keys.ask_passphrases_with(ask_on_terminal)  # where there is no keyring
         return int(args.run(args))
     except Exception as error:
         status = exit_status(error)

@@ -57,7 +57,7 @@ def encrypt_folder(database: Path) -> Encrypted:
     if not database.exists():
         raise StoreError(f"there is no database at {database} yet: nothing to encrypt")
     finish_interrupted(database.parent)
-    key = keys.installation_key(create=True)
+    key = keys.key_for(database.parent, create=True)
     assert key is not None  # create=True: a key, or KeyProblem
     done_database = False
     if not opening.is_encrypted(database):

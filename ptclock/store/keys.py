@@ -10,6 +10,10 @@ The daily backups are encrypted with the same key; a backup made to take elsewhe
 (``ptclock backup --out``) gets a key of its own, printed for the user to keep
 (``export_key``).
 
+Where the computer has no keyring, the person may choose a passphrase instead: the key is
+then stretched from it (PBKDF2-HMAC-SHA512) with a salt kept in the data folder, asked for
+once per process by the terminal or the window (``key_for``).
+
 ``keyring`` is imported only when a key is needed (about 50 ms, most of it finding its
 backends), so a plain store and the command line's quick answers do not pay for it.
 """
@@ -19,8 +23,10 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextlib import suppress as contextlib_suppress
+from pathlib import Path
 from typing import Any
 
 from ptclock.store.errors import StoreError
@@ -148,3 +154,144 @@ def parse_export_key(text: str) -> bytes:
             f"a backup key has {2 * KEY_BYTES} digits and letters, this one has {len(digits)}"
         )
     return bytes.fromhex(digits)
+
+
+# -- where there is no keyring: a passphrase --------------------------------------------------
+
+SALT_FILE = "ptclock.passphrase-salt"
+"""In the data folder: the 16 random bytes the passphrase is stretched with. Not a secret
+(it only makes the same passphrase give another key elsewhere); its presence says that this
+folder's files are encrypted with a passphrase, not with a keyring's key."""
+SALT_BYTES = 16
+PASSPHRASE_ITERATIONS = 256_000
+"""PBKDF2-HMAC-SHA512 rounds: SQLCipher 4's own default for passphrases (its design page),
+above the 210,000 OWASP's password storage cheat sheet asks for with SHA-512; about 0.2 s
+once per process here."""
+MIN_PASSPHRASE = 12
+
+PassphraseAsker = Callable[[bool], "str | None"]
+"""Asks the person for the passphrase (``new``: choosing one, with the one-time
+explanation, typed twice); None when they declined or cannot be asked."""
+
+_asker: PassphraseAsker | None = None
+_derived: dict[bytes, bytes] = {}
+"""Salt → key, for this process: the passphrase is asked for and stretched once."""
+
+CHOOSING_WORDS = (
+    "This computer has no system keyring to keep a random key in, so ptclock encrypts the "
+    "patient data with a passphrase you choose. You type it each time ptclock starts "
+    "(scripts can set PTCLOCK_PASSPHRASE). If it is forgotten, the data cannot be read: keep "
+    "a backup made with ptclock backup --out, and its printed key, somewhere safe."
+)
+
+
+def ask_passphrases_with(asker: PassphraseAsker | None) -> None:
+    """Who asks for a passphrase in this process: the terminal (the command line) or a
+    dialog (the window); None: nobody (an encrypted-by-passphrase store is refused)."""
+    global _asker
+    _asker = asker
+
+
+def check_passphrase(passphrase: str) -> None:
+    """ValueError in one sentence for a passphrase too short to protect patient data."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValueError(
+            f"a passphrase needs at least {MIN_PASSPHRASE} characters (this one has "
+            f"{len(passphrase)}); a short sentence is easy to remember and hard to guess"
+        )
+
+
+def passphrase_key(passphrase: str, salt: bytes) -> bytes:
+    import hashlib
+
+    return hashlib.pbkdf2_hmac(
+        "sha512", passphrase.encode("utf-8"), salt, PASSPHRASE_ITERATIONS, dklen=KEY_BYTES
+    )
+
+
+def data_folder_of(file: Path) -> Path:
+    """The data folder a ptclock file belongs to: its own folder, or the one above its
+    ``backups`` folder."""
+    folder = file.parent
+    return folder.parent if folder.name == "backups" else folder
+
+
+def uses_passphrase(folder: Path) -> bool:
+    return (folder / SALT_FILE).is_file()
+
+
+def can_keep_a_key(folder: Path) -> bool:
+    """Whether a key for ``folder`` can be had: a keyring, a passphrase already chosen, or
+    someone to choose one."""
+    return uses_passphrase(folder) or keyring_available() or _asker is not None
+
+
+def key_for(folder: Path, create: bool = False, ask: bool = True) -> bytes | None:
+    """The key of the data folder ``folder``: from its passphrase (asked for once per
+    process; without ``ask``, only if it was already) where it has one, else from the
+    keyring (``installation_key``). With ``create`` and no keyring, the person chooses a
+    passphrase (KeyProblem if nobody can be asked)."""
+    if uses_passphrase(folder):
+        if not ask:
+            with contextlib_suppress(OSError):
+                return _derived.get((folder / SALT_FILE).read_bytes())
+            return None
+        return _key_from_passphrase(folder)
+    if keyring_available() or not create:
+        return installation_key(create=create)
+    return _new_passphrase_key(folder)
+
+
+def _key_from_passphrase(folder: Path) -> bytes:
+    salt = (folder / SALT_FILE).read_bytes()
+    if len(salt) != SALT_BYTES:
+        raise KeyProblem(f"{folder / SALT_FILE} was changed outside ptclock: it is not a salt")
+    if salt in _derived:
+        return _derived[salt]
+    passphrase = _asker(False) if _asker is not None else None
+    if passphrase is None:
+        raise KeyProblem(
+            "the patient data here is encrypted with a passphrase: run ptclock from a "
+            "terminal to type it, or set PTCLOCK_PASSPHRASE for a script"
+        )
+    key = passphrase_key(passphrase, salt)
+    _derived[salt] = key
+    return key
+
+
+def _new_passphrase_key(folder: Path) -> bytes:
+    passphrase = _asker(True) if _asker is not None else None
+    if passphrase is None:
+        raise KeyProblem(
+            "this computer has no system keyring to hold ptclock's database key (on Linux: a "
+            "Secret Service such as GNOME Keyring or KWallet, which a desktop login starts), "
+            "and no passphrase was chosen: run ptclock encrypt from a terminal to choose one"
+        )
+    try:
+        check_passphrase(passphrase)
+    except ValueError as error:
+        raise KeyProblem(f"{error}; nothing was changed") from None
+    salt = secrets.token_bytes(SALT_BYTES)
+    from ptclock import paths
+
+    paths.private_dir(folder)
+    descriptor = os.open(folder / SALT_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        os.write(descriptor, salt)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    key = passphrase_key(passphrase, salt)
+    _derived[salt] = key
+    return key
+
+
+def forget_passphrase(folder: Path) -> None:
+    """Forget the key stretched for ``folder`` (it did not open the data: asked again)."""
+    with contextlib_suppress(OSError):
+        _derived.pop((folder / SALT_FILE).read_bytes(), None)
+
+
+def forget_passphrases() -> None:
+    """Drop the keys stretched from passphrases in this process (tests; a new session)."""
+    _derived.clear()

@@ -343,7 +343,7 @@ def last_event_text(path: Path, key: bytes | None = None) -> str | None:
     encrypted one is read with ``key`` (None: the installation's key, if there is one)."""
     if is_encrypted(path) and key is None:
         with suppress(StoreError):
-            key = keys.installation_key()
+            key = keys.key_for(keys.data_folder_of(path), ask=False)
     try:
         connection = connect_read_only(path, key if is_encrypted(path) else None, immutable=True)
     except (sqlite3.Error, OSError):

@@ -52,16 +52,21 @@ def restore(
         raise StoreError(f"{backup} is not a backup file (no such file)")
     if backup.resolve() == database.resolve():
         raise StoreError(f"{backup} is the database itself, not a backup")
+    folder = database.parent
     source_key = None
     if opening.is_encrypted(backup):
-        source_key = backup_key if backup_key is not None else keys.installation_key()
-    if keys.keyring_available():
-        target_key = keys.installation_key(create=True)
+        source_key = backup_key if backup_key is not None else keys.key_for(folder)
+    if keys.keyring_available() or keys.uses_passphrase(folder):
+        target_key = keys.key_for(folder, create=True)
     elif source_key is not None:
-        raise StoreError(
-            f"{backup} is encrypted, and this computer has no system keyring to keep the "
-            "restored database encrypted: not restored; nothing was changed"
-        )
+        # An encrypted backup is never put back unencrypted: a passphrase, then.
+        if not keys.can_keep_a_key(folder):
+            raise StoreError(
+                f"{backup} is encrypted, and this computer has no system keyring to keep the "
+                "restored database encrypted (run ptclock restore from a terminal to choose "
+                "a passphrase): not restored; nothing was changed"
+            )
+        target_key = keys.key_for(folder, create=True)
     else:
         target_key = None
     try:
@@ -76,7 +81,6 @@ def restore(
                 f"restore {backup} --key); not restored; nothing was changed"
             ) from error
         raise StoreError(f"{backup} {error.problem}: not restored; nothing was changed") from error
-    folder = database.parent
     temporary = folder / f".{database.name}.{secrets.token_hex(6)}.restoring"
     kept: list[tuple[Path, Path]] = []
     try:

@@ -23,7 +23,7 @@ from ptclock.billing import Rule
 from ptclock.store import backup, conversion, keys, opening
 from ptclock.store.billing_data import BillingData
 from ptclock.store.driver import sqlite3
-from ptclock.store.errors import DamagedStore, StoreError, restore_advice
+from ptclock.store.errors import DamagedStore, StoreError, UnusableDatabase, restore_advice
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.timestamps import from_text, to_text
 from ptclock.store.version import SCHEMA_VERSION
@@ -653,9 +653,10 @@ def open_store(
         ) from error
     fresh = not path.exists()
     key: bytes | None = None
+    folder = path.parent
     if not fresh:
         if opening.is_encrypted(path):
-            key = keys.installation_key()  # KeyProblem: a locked or missing keyring
+            key = keys.key_for(folder)  # KeyProblem: a locked keyring, no passphrase
         # The full integrity scan grows with the history: it runs on the day's first open
         # (before the day's backup, so a damaged file never becomes a backup); later opens
         # check the header, the owner, the schema version and that a -wal belongs here.
@@ -664,10 +665,22 @@ def open_store(
         except opening.UnfinishedCreation:
             path.unlink()  # empty: a first run killed before it wrote anything
             fresh = True
+        except UnusableDatabase:
+            if (
+                key is not None
+                and keys.uses_passphrase(folder)
+                and not opening.readable_with(path, key, immutable=True)
+            ):
+                keys.forget_passphrase(folder)  # asked again next time
+                raise keys.KeyProblem(
+                    f"the passphrase is not the one the patient data in {folder} was "
+                    "encrypted with; nothing was changed"
+                ) from None
+            raise
     if fresh:
         if encrypt_new is None:
-            encrypt_new = keys.keyring_available()
-        key = keys.installation_key(create=True) if encrypt_new else None
+            encrypt_new = keys.keyring_available() or keys.uses_passphrase(folder)
+        key = keys.key_for(folder, create=True) if encrypt_new else None
         opening.create_complete(path, key)
     try:
         connection = opening.connect(path, key)
@@ -675,7 +688,7 @@ def open_store(
         raise StoreError(f"cannot open the database {path}: {error}") from error
     store = Store(connection, path, key)
     if key is not None:
-        conversion.finish_interrupted(path.parent)  # a plain copy a killed encrypt left
+        conversion.finish_interrupted(folder)  # a plain copy a killed encrypt left
     try:
         if not fresh and today is not None:
             backup.daily_backup(connection, backups, today, key)

@@ -83,9 +83,10 @@ SECOND_LOOK_MS = 200
 
 
 NO_KEYRING_WORDS = (
-    "The patient data on this computer is not encrypted: it has no system keyring to keep a "
-    "key in (on Linux, a desktop login starts one: GNOME Keyring or KWallet). Keep the "
-    "computer's disk encrypted, or ask your IT person (docs/security.md)."
+    "The patient data on this computer is not encrypted: anyone with the disk can read it. "
+    "Tools → Encrypt patient data… encrypts it with a passphrase you choose (this computer has "
+    "no system keyring to keep a key in), or keep the computer's disk encrypted "
+    "(docs/security.md)."
 )
 
 
@@ -702,11 +703,10 @@ class MainWindow(QMainWindow):
         ):
             return
         self.use_settings(settings.changed(encryption_offered=True))
-        if state is Encryption.NO_KEYRING:
-            self.show_problem(NO_KEYRING_WORDS)
-            return
-        if self.ask_encrypt():
+        if self.ask_encrypt(with_passphrase=state is Encryption.NO_KEYRING):
             self.encrypt_data(asked=True)
+        elif state is Encryption.NO_KEYRING:
+            self.show_problem(NO_KEYRING_WORDS)
         else:
             self.show_notice("Not encrypted for now: Tools → Encrypt patient data… does it.")
 
@@ -719,31 +719,40 @@ class MainWindow(QMainWindow):
         if state is Encryption.ENCRYPTED:
             self.show_notice("The patient data here is encrypted already.")
             return
-        if state is not Encryption.CAN_ENCRYPT:
-            self.show_problem(NO_KEYRING_WORDS)
+        if state is Encryption.IN_MEMORY:
             return
-        if not asked and not self.ask_encrypt():
+        if not asked and not self.ask_encrypt(with_passphrase=state is Encryption.NO_KEYRING):
             return
         self.save_documentation()
         done = self.controller.encrypt()
         if done is not None:
             copies = len(done.copies)
             also = f" and {copies} backup{'s' if copies != 1 else ''}" if copies else ""
+            kept = (
+                "The key is stretched from your passphrase: you type it at each start."
+                if state is Encryption.NO_KEYRING
+                else "The key is kept in the system keyring."
+            )
             self.show_notice(
-                f"Patient data encrypted: {done.database.name}{also}. The key is kept in the "
-                "system keyring. For a backup to restore on another computer, use ptclock "
-                "backup --out FILE."
+                f"Patient data encrypted: {done.database.name}{also}. {kept} For a backup "
+                "to restore on another computer, use ptclock backup --out FILE."
             )
 
-    def ask_encrypt(self) -> bool:
+    def ask_encrypt(self, with_passphrase: bool = False) -> bool:
         """Whether to encrypt now (tests replace this method)."""
+        how = (
+            "This computer has no keyring, so you choose a passphrase next, and type it each "
+            "time ptclock starts."
+            if with_passphrase
+            else "The key is made at random and kept in this computer's keyring, which your "
+            "login unlocks; nothing else changes."
+        )
         answer = QMessageBox.question(
             self,
             "Encrypt patient data",
             "The patient data on this computer (names, visits, notes and their backups) is "
-            "not encrypted: anyone with the disk can read it. Encrypt it now? The key is made "
-            "at random and kept in this computer's keyring, which your login unlocks; "
-            "nothing else changes. Exported PDFs and CSVs stay as they are.",
+            f"not encrypted: anyone with the disk can read it. Encrypt it now? {how} "
+            "Exported PDFs and CSVs stay as they are.",
         )
         return answer == QMessageBox.StandardButton.Yes
 

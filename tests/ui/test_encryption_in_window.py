@@ -47,7 +47,7 @@ def plain_window(
 def test_the_window_offers_encryption_once(plain_window: MainWindow, clock: FakeClock) -> None:
     window = plain_window
     asked: list[bool] = []
-    window.ask_encrypt = lambda: asked.append(True) or True  # type: ignore[method-assign]
+    window.ask_encrypt = lambda with_passphrase=False: asked.append(True) or True  # type: ignore[method-assign]
     window.first_run()
     assert asked == [True]
     path = window.controller.database_path()
@@ -66,7 +66,7 @@ def test_the_window_offers_encryption_once(plain_window: MainWindow, clock: Fake
 def test_not_now_is_remembered_and_the_menu_does_it_later(plain_window: MainWindow) -> None:
     window = plain_window
     answers = iter([False, True])
-    window.ask_encrypt = lambda: next(answers)  # type: ignore[method-assign]
+    window.ask_encrypt = lambda with_passphrase=False: next(answers)  # type: ignore[method-assign]
     window.first_run()
     path = window.controller.database_path()
     assert path is not None and not is_encrypted(path)
@@ -77,21 +77,48 @@ def test_not_now_is_remembered_and_the_menu_does_it_later(plain_window: MainWind
     assert is_encrypted(path)
 
 
-def test_without_a_keyring_the_window_says_the_data_is_not_encrypted(
+def test_without_a_keyring_declining_says_the_data_is_not_encrypted(
     keyring_off: None, make_window: WindowMaker, tmp_path: Path
 ) -> None:
     window = window_saving_settings(make_window, tmp_path)
-    window.ask_encrypt = lambda: pytest.fail("nothing to ask")  # type: ignore[method-assign]
+    asked: list[bool] = []
+    window.ask_encrypt = lambda with_passphrase=False: asked.append(with_passphrase) or False  # type: ignore[method-assign]
     window.first_run()
+    assert asked == [True]  # offered, with a passphrase to choose
     assert window.banner.messages()[0] == NO_KEYRING_WORDS
     assert load_settings().encryption_offered  # said once, not at every start
+
+
+def test_without_a_keyring_the_window_encrypts_with_a_chosen_passphrase(
+    keyring_off: None, make_window: WindowMaker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptclock.store import keys
+    from ptclock.ui import passphrase_dialog
+
+    window = window_saving_settings(make_window, tmp_path)
+    window.controller.start_visit("Ada Lovelace", Payer.MEDICARE)
+    chosen = "a tulip in the snow at noon"
+    replies = iter([chosen, chosen])
+    said: list[str] = []
+    monkeypatch.setattr(passphrase_dialog, "typed", lambda _label: next(replies))
+    monkeypatch.setattr(passphrase_dialog, "told", said.append)
+    keys.ask_passphrases_with(  # as app.py does for the window
+        lambda new: passphrase_dialog.ask(new, keys.CHOOSING_WORDS, keys.check_passphrase)
+    )
+    window.ask_encrypt = lambda with_passphrase=False: with_passphrase  # type: ignore[method-assign]
+    window.first_run()
+    path = window.controller.database_path()
+    assert path is not None and is_encrypted(path)
+    assert said == [keys.CHOOSING_WORDS]  # the one-time explanation, before choosing
+    assert "stretched from your passphrase" in window.banner.messages()[0]
+    assert window.header.patient_label.text() == "Ada Lovelace"
 
 
 def test_an_encrypted_store_is_not_offered_anything(
     keyring_on: Path, make_window: WindowMaker, tmp_path: Path
 ) -> None:
     window = window_saving_settings(make_window, tmp_path)
-    window.ask_encrypt = lambda: pytest.fail("nothing to ask")  # type: ignore[method-assign]
+    window.ask_encrypt = lambda with_passphrase=False: pytest.fail("nothing to ask")  # type: ignore[method-assign]
     window.first_run()
     window.encrypt_data()
     assert window.banner.messages()[0] == "The patient data here is encrypted already."
