@@ -19,7 +19,8 @@ files a restore kept aside):
 Killed at any moment, the folder holds a store that opens: the plain one (until step 4's
 rename) or the encrypted one (after it: the key is already in the keyring). A copy under a
 temporary name is removed, and a plain file left under a second name is wiped, by the next
-``ptclock encrypt`` or the next open of the encrypted store (``finish_interrupted``).
+``ptclock encrypt``, or by an open of the encrypted store a minute later (a younger
+leftover may be an encrypt still at work in another process: ``finish_interrupted``).
 
 Overwriting is what a program can do: on a solid-state disk, or a file system that copies
 on write, old blocks may survive it. docs/security.md says so, and recommends full-disk
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +58,7 @@ def encrypt_folder(database: Path) -> Encrypted:
     StoreError (one sentence, nothing changed for that file) when it cannot be done."""
     if not database.exists():
         raise StoreError(f"there is no database at {database} yet: nothing to encrypt")
-    finish_interrupted(database.parent)
+    finish_interrupted(database.parent, all_of_them=True)
     key = keys.key_for(database.parent, create=True)
     assert key is not None  # create=True: a key, or KeyProblem
     done_database = False
@@ -179,23 +181,44 @@ def wipe(path: Path) -> None:
         return
 
 
-def finish_interrupted(folder: Path) -> list[Path]:
+SETTLED_SECONDS = 60
+"""An open of the store finishes only leftovers this old: a younger one may belong to an
+encrypt still running in another process (which holds the window lock, so a second
+``ptclock encrypt`` never runs beside it and finishes everything at once)."""
+
+
+def finish_interrupted(folder: Path, *, all_of_them: bool = False) -> list[Path]:
     """What a killed ``ptclock encrypt`` left in ``folder`` (and its backups folder): copies
     under a temporary name are removed; plain files under a second name are wiped, unless
-    that name is still the live file's (killed before the rename: just the name goes)."""
+    that name is still the live file's (killed before the rename: just the name goes).
+    Without ``all_of_them``, only leftovers older than ``SETTLED_SECONDS``."""
     finished = []
     for place in (folder, folder / "backups"):
-        with suppress(OSError):
-            for leftover in sorted(place.glob(".*.encrypting")):
-                with suppress(OSError):
-                    leftover.unlink()
-                    finished.append(leftover)
-            for aside in sorted(place.glob(".*.plain")):
-                live = place / aside.name[1:].rsplit(".", 2)[0]
-                with suppress(OSError):
-                    if live.exists() and live.samefile(aside):
-                        aside.unlink()
-                    else:
-                        wipe(aside)
-                    finished.append(aside)
+        try:  # one listing of each folder: every open of an encrypted store looks
+            names = [
+                e.name
+                for e in os.scandir(place)
+                if e.name.startswith(".")
+                and e.name.endswith((".encrypting", ".plain"))
+                and (all_of_them or _settled(e.stat().st_ctime))
+            ]
+        except OSError:
+            continue
+        for name in sorted(n for n in names if n.endswith(".encrypting")):
+            with suppress(OSError):
+                (place / name).unlink()
+                finished.append(place / name)
+        for name in sorted(n for n in names if n.endswith(".plain")):
+            aside = place / name
+            live = place / name[1:].rsplit(".", 2)[0]
+            with suppress(OSError):
+                if live.exists() and live.samefile(aside):
+                    aside.unlink()
+                else:
+                    wipe(aside)
+                finished.append(aside)
     return finished
+
+
+def _settled(changed: float) -> bool:
+    return time.time() - changed > SETTLED_SECONDS

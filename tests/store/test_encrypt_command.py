@@ -192,3 +192,27 @@ def _replant(database: Path) -> None:
         for side in ("-wal", "-shm"):
             file.with_name(file.name + side).unlink(missing_ok=True)
         plain.replace(file)
+
+
+def test_an_open_wipes_what_a_killed_encrypt_left_once_it_has_settled(
+    plain: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ptclock.store.conversion
+
+    then = (
+        "from ptclock.store.conversion import encrypt_folder\n"
+        f"encrypt_folder(pathlib.Path({str(plain)!r}))\n"
+    )
+    died = killed_at("ptclock.store.conversion.wipe", 1, then)
+    assert died.returncode == -9, died.stderr
+    assert leftovers(plain.parent) != [] and plaintext_left(plain.parent) != []
+    names_in(plain)  # an open just after: it may be an encrypt still at work elsewhere
+    assert leftovers(plain.parent) != []
+    monkeypatch.setattr(ptclock.store.conversion, "SETTLED_SECONDS", -1)  # a minute later
+    names_in(plain)
+    assert leftovers(plain.parent) == []
+    # Only the copies the killed command had not reached are still plain; it does them again.
+    assert set(plaintext_left(plain.parent)) == {
+        "ptclock-2026-11-26.sqlite3",
+        f"{plain.name}.replaced-20261126-120000",
+    }
