@@ -747,14 +747,19 @@ class MainWindow(QMainWindow):
             else "The key is made at random and kept in this computer's keyring, which your "
             "login unlocks; nothing else changes."
         )
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Encrypt patient data",
             "The patient data on this computer (names, visits, notes and their backups) is "
             f"not encrypted: anyone with the disk can read it. Encrypt it now? {how} "
             "Exported PDFs and CSVs stay as they are.",
+            parent=self,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        encrypt = box.addButton("Encrypt now", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(encrypt)
+        box.exec()
+        return box.clickedButton() is encrypt
 
     def ask_provider(self) -> None:
         """The Settings dialog, headed by what the first run needs, opened without blocking
