@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from ptclock.timekeeper import Timekeeper
     from ptclock.ui.main_window import MainWindow
 
 
@@ -151,10 +153,31 @@ def run_window(demo: bool = False, smoke_test: bool = False) -> int:
                 shutil.rmtree(folder, ignore_errors=True)  # the demo leaves nothing behind
 
 
+PASSPHRASE_TRIES = 3
+
+
+def _say_nothing(_text: str) -> None:
+    """The smoke test asks no passphrase, so it has nothing to say about one."""
+
+
+def open_keeper(tell: Callable[[str], None], tries: int = PASSPHRASE_TRIES) -> Timekeeper:
+    """The window's Timekeeper; a passphrase that does not open the data is said (``tell``)
+    and asked for again, ``tries`` times in all, before the last refusal is raised."""
+    from ptclock import assembly
+    from ptclock.store.keys import WrongPassphrase
+
+    for _ in range(tries - 1):
+        try:
+            return assembly.timekeeper(create=True)
+        except WrongPassphrase as error:
+            said = str(error)
+            tell(f"{said[:1].upper()}{said[1:]}. Type it again.")
+    return assembly.timekeeper(create=True)
+
+
 def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from ptclock import assembly
     from ptclock.assembly import DataFileError
     from ptclock.billing import CatalogError
     from ptclock.store import StoreError, WindowAlreadyOpen
@@ -177,6 +200,7 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         # No answer (a window still starting, or not responding): never a second window.
         print(f"ptclock: {error}", file=sys.stderr)
         return 0
+    tell: Callable[[str], None] = _say_nothing
     if not smoke_test:  # where there is no keyring, the passphrase is asked in a dialog
         from ptclock.store import keys
         from ptclock.ui import passphrase_dialog
@@ -184,8 +208,9 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         keys.ask_passphrases_with(
             lambda new: passphrase_dialog.ask(new, keys.CHOOSING_WORDS, keys.check_passphrase)
         )
+        tell = passphrase_dialog.told
     try:
-        keeper = assembly.timekeeper(create=True)
+        keeper = open_keeper(tell)
     except (DataFileError, StoreError, CatalogError, OSError) as error:
         message = str(error)
         print(f"ptclock: {message}", file=sys.stderr)

@@ -40,6 +40,10 @@ class KeyProblem(StoreError):
     """The key could not be read or kept: the keyring is locked, missing or refused."""
 
 
+class WrongPassphrase(KeyProblem):
+    """The passphrase typed does not open the data (it may be typed again)."""
+
+
 def sql_key(key: bytes) -> str:
     """SQLCipher's raw-key form, for ``PRAGMA key`` and ``ATTACH … KEY``: "x'…'"."""
     if len(key) != KEY_BYTES:

@@ -672,7 +672,7 @@ def open_store(
                 and not opening.readable_with(path, key, immutable=True)
             ):
                 keys.forget_passphrase(folder)  # asked again next time
-                raise keys.KeyProblem(
+                raise keys.WrongPassphrase(
                     f"the passphrase is not the one the patient data in {folder} was "
                     "encrypted with; nothing was changed"
                 ) from None

@@ -104,3 +104,29 @@ def test_the_dialog_explains_then_asks_twice_until_it_matches(
     assert passphrase_dialog.ask(True, keys.CHOOSING_WORDS, keys.check_passphrase) is None
     dialog(monkeypatch, [GOOD])
     assert passphrase_dialog.ask(False, keys.CHOOSING_WORDS, keys.check_passphrase) == GOOD
+
+
+def test_the_window_asks_again_after_a_wrong_passphrase(
+    keyring_off: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ptclock.app import PASSPHRASE_TRIES, open_keeper
+
+    ok(capsys, "visit", "new", "--patient", "Ada Lovelace")
+    passphrase(monkeypatch, GOOD)
+    ok(capsys, "encrypt")
+    passphrase(monkeypatch, None)
+    typed = iter(["wrong horse battery staple", "still not it at all", GOOD])
+    keys.ask_passphrases_with(lambda _new: next(typed))
+    told: list[str] = []
+    keeper = open_keeper(told.append)
+    assert [v.patient for v in keeper.store.open_visits()] == ["Ada Lovelace"]
+    keeper.store.close()
+    assert len(told) == 2 and told[0].startswith("The passphrase is not the one")
+    assert told[0].endswith("Type it again.")
+    # Wrong every time: the last refusal is what the window reports (and it closes).
+    keys.forget_passphrases()
+    keys.ask_passphrases_with(lambda _new: "never the right one")
+    told.clear()
+    with pytest.raises(keys.WrongPassphrase):
+        open_keeper(told.append)
+    assert len(told) == PASSPHRASE_TRIES - 1
