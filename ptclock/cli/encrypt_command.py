@@ -7,6 +7,7 @@ from typing import Any
 
 from ptclock import paths
 from ptclock.cli.window_closed import window_closed
+from ptclock.store import keys
 from ptclock.store.conversion import encrypt_folder
 
 
@@ -26,9 +27,13 @@ def run(_args: argparse.Namespace) -> int:
         return 0
     copies = len(done.copies)
     also = f" and {copies} backup{'s' if copies != 1 else ''}" if copies else ""
+    kept = (
+        "the key comes from your passphrase, asked at each start"
+        if keys.uses_passphrase(done.database.parent)
+        else "the key is in the system keyring (ptclock / database key)"
+    )
     print(
-        f"encrypted {done.database}{also}; the key is in the system keyring (ptclock / "
-        "database key). To keep a backup you can restore on another computer: "
-        "ptclock backup --out FILE"
+        f"encrypted {done.database}{also}; {kept}. To keep a backup you can restore on "
+        "another computer: ptclock backup --out FILE"
     )
     return 0

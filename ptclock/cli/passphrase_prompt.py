@@ -22,13 +22,22 @@ def ask_on_terminal(new: bool) -> str | None:
     if not sys.stdin.isatty():
         return None
     if not new:
-        return getpass.getpass("Passphrase for ptclock's patient data: ")
+        return typed("Passphrase for ptclock's patient data: ")
     print(keys.CHOOSING_WORDS, file=sys.stderr)
-    first = getpass.getpass("Choose a passphrase: ")
+    first = typed("Choose a passphrase: ")
     try:
         keys.check_passphrase(first)
     except ValueError as error:
         raise UserError(f"{error}; nothing was changed") from None
-    if getpass.getpass("Type it again: ") != first:
+    if typed("Type it again: ") != first:
         raise UserError("the two passphrases typed differ; nothing was changed")
     return first
+
+
+def typed(prompt: str) -> str:
+    """What the person types, not echoed; Ctrl-D or Ctrl-C is one sentence, not a trace."""
+    try:
+        return getpass.getpass(prompt)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)  # the prompt's line ends
+        raise UserError("nothing was typed; nothing was changed") from None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from ptclock import paths
+from ptclock.cli import passphrase_prompt
 from ptclock.cli.parser import UserError
 from ptclock.cli.window_closed import window_closed
 from ptclock.store import keys
@@ -34,7 +34,7 @@ def add_parser(subparsers: Any) -> None:
 def read_backup_key() -> bytes:
     """The backup key, asked for on the terminal (not echoed, not in the process list) or
     read as one line from standard input; UserError says what is wrong with it."""
-    typed = getpass.getpass("Backup key: ") if sys.stdin.isatty() else sys.stdin.readline()
+    typed = passphrase_prompt.typed("Backup key: ") if sys.stdin.isatty() else sys.stdin.readline()
     try:
         return keys.parse_export_key(typed)
     except ValueError as error:

@@ -100,6 +100,7 @@ def encrypt_file(path: Path, key: bytes) -> None:
     """Steps 2–5 of the module's docstring for one plain file."""
     folder = path.parent
     temporary = folder / f".{path.name}.{secrets.token_hex(6)}.encrypting"
+    aside: Path | None = None
     try:
         holder = sqlite3.connect(path, isolation_level=None, timeout=opening.BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
@@ -127,6 +128,9 @@ def encrypt_file(path: Path, key: bytes) -> None:
     except (OSError, sqlite3.Error) as error:
         with suppress(OSError):
             temporary.unlink()
+        with suppress(OSError):
+            if aside is not None and path.samefile(aside):  # linked, not swapped
+                aside.unlink()
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise StoreError(f"{path} was not encrypted ({reason}); it is as it was") from error
     except BaseException:
@@ -167,8 +171,13 @@ def _verify(copy: Path, key: bytes, expected: dict[str, tuple[int, str]], source
 
 
 def wipe(path: Path) -> None:
-    """Overwrite ``path`` with zeros, flush it, and remove it."""
+    """Overwrite ``path`` with zeros, flush it, and remove it. A file that has another name
+    too (a copy a restore kept aside as a hard link) only loses this name: its content is
+    that other file's, converted by ``ptclock encrypt`` in its turn."""
     try:
+        if path.stat().st_nlink > 1:
+            path.unlink()
+            return
         size = path.stat().st_size
         with path.open("r+b", buffering=0) as file:
             zeros = bytes(min(size, WIPE_CHUNK))
@@ -181,6 +190,10 @@ def wipe(path: Path) -> None:
         return
 
 
+PLAIN_LEFTOVERS = (".partial", ".restoring", ".creating")
+"""Temporary names of a backup, a restore and a first run: killed, they may hold a plain
+copy of the data (in an encrypted folder they are wiped too, once settled)."""
+
 SETTLED_SECONDS = 60
 """An open of the store finishes only leftovers this old: a younger one may belong to an
 encrypt still running in another process (which holds the window lock, so a second
@@ -190,8 +203,10 @@ encrypt still running in another process (which holds the window lock, so a seco
 def finish_interrupted(folder: Path, *, all_of_them: bool = False) -> list[Path]:
     """What a killed ``ptclock encrypt`` left in ``folder`` (and its backups folder): copies
     under a temporary name are removed; plain files under a second name are wiped, unless
-    that name is still the live file's (killed before the rename: just the name goes).
-    Without ``all_of_them``, only leftovers older than ``SETTLED_SECONDS``."""
+    that name is still the live file's (killed before the rename: just the name goes); a
+    plain copy a killed backup, restore or first run left is wiped. Without
+    ``all_of_them``, only leftovers older than ``SETTLED_SECONDS`` (they may be another
+    process's work in progress)."""
     finished = []
     for place in (folder, folder / "backups"):
         try:  # one listing of each folder: every open of an encrypted store looks
@@ -199,8 +214,13 @@ def finish_interrupted(folder: Path, *, all_of_them: bool = False) -> list[Path]
                 e.name
                 for e in os.scandir(place)
                 if e.name.startswith(".")
-                and e.name.endswith((".encrypting", ".plain"))
-                and (all_of_them or _settled(e.stat().st_ctime))
+                and (
+                    (e.name.endswith((".encrypting", ".plain")) and all_of_them)
+                    or (
+                        e.name.endswith((".encrypting", ".plain", *PLAIN_LEFTOVERS))
+                        and _settled(e.stat().st_ctime)  # others' may be work in progress
+                    )
+                )
             ]
         except OSError:
             continue
@@ -208,6 +228,11 @@ def finish_interrupted(folder: Path, *, all_of_them: bool = False) -> list[Path]
             with suppress(OSError):
                 (place / name).unlink()
                 finished.append(place / name)
+        for name in sorted(n for n in names if n.endswith(PLAIN_LEFTOVERS)):
+            with suppress(OSError):
+                if _is_plain_sqlite(place / name):  # a killed backup, restore or first run
+                    wipe(place / name)
+                    finished.append(place / name)
         for name in sorted(n for n in names if n.endswith(".plain")):
             aside = place / name
             live = place / name[1:].rsplit(".", 2)[0]

@@ -65,7 +65,11 @@ def keyring_available() -> bool:
     keyring: it would keep the key in a file, readable by whoever has the disk."""
     try:
         backend = _keyring().get_keyring()
-        priority = float(getattr(backend, "priority", 0))
+        # A chain of backends is as good as the best one it holds (two file "keyrings"
+        # chained report the chain's own priority, 10).
+        chained = getattr(backend, "backends", None)
+        members = list(chained) if chained is not None else [backend]
+        priority = max((float(getattr(b, "priority", 0)) for b in members), default=0.0)
     except Exception:  # a broken keyring configuration is no keyring
         return False
     from keyring.backends import fail
@@ -235,6 +239,11 @@ def key_for(folder: Path, create: bool = False, ask: bool = True) -> bytes | Non
     process; without ``ask``, only if it was already) where it has one, else from the
     keyring (``installation_key``). With ``create`` and no keyring, the person chooses a
     passphrase (KeyProblem if nobody can be asked)."""
+    if uses_passphrase(folder) and create and not _anything_encrypted(folder):
+        # A salt left by an encrypt or restore that failed before it encrypted anything:
+        # nothing depends on it, so the passphrase is chosen afresh (typed twice, checked).
+        forget_passphrase(folder)
+        (folder / SALT_FILE).unlink()
     if uses_passphrase(folder):
         if not ask:
             with contextlib_suppress(OSError):
@@ -244,6 +253,20 @@ def key_for(folder: Path, create: bool = False, ask: bool = True) -> bytes | Non
     if keyring_available() or not create:
         return installation_key(create=create)
     return _new_passphrase_key(folder)
+
+
+def _anything_encrypted(folder: Path) -> bool:
+    """Whether any ptclock database in ``folder`` or its backups is encrypted (its header
+    is not SQLite's)."""
+    files = [folder / "ptclock.sqlite3", *folder.glob("backups/*.sqlite3")]
+    files += folder.glob("ptclock.sqlite3.replaced-*")
+    for file in files:
+        with contextlib_suppress(OSError):
+            with file.open("rb") as opened:
+                header = opened.read(16)
+            if header and header != b"SQLite format 3\x00":
+                return True
+    return False
 
 
 def _key_from_passphrase(folder: Path) -> bytes:

@@ -56,19 +56,6 @@ def restore(
     source_key = None
     if opening.is_encrypted(backup):
         source_key = backup_key if backup_key is not None else keys.key_for(folder)
-    if keys.keyring_available() or keys.uses_passphrase(folder):
-        target_key = keys.key_for(folder, create=True)
-    elif source_key is not None:
-        # An encrypted backup is never put back unencrypted: a passphrase, then.
-        if not keys.can_keep_a_key(folder):
-            raise StoreError(
-                f"{backup} is encrypted, and this computer has no system keyring to keep the "
-                "restored database encrypted (run ptclock restore from a terminal to choose "
-                "a passphrase): not restored; nothing was changed"
-            )
-        target_key = keys.key_for(folder, create=True)
-    else:
-        target_key = None
     try:
         opening.check_existing(backup, backup.parent, integrity=True, key=source_key)
     except opening.UnfinishedCreation as error:
@@ -81,6 +68,7 @@ def restore(
                 f"restore {backup} --key); not restored; nothing was changed"
             ) from error
         raise StoreError(f"{backup} {error.problem}: not restored; nothing was changed") from error
+    target_key = _key_to_restore_with(backup, database, source_key)
     temporary = folder / f".{database.name}.{secrets.token_hex(6)}.restoring"
     kept: list[tuple[Path, Path]] = []
     try:
@@ -137,6 +125,25 @@ def restore(
         tuple(aside for _, aside in kept),
         opening.last_event_text(database, target_key),
     )
+
+
+def _key_to_restore_with(backup: Path, database: Path, source_key: bytes | None) -> bytes | None:
+    """The key the restored copy is written with (None: plain), once the backup checked out
+    (a key made before would outlive a refused backup). Encrypted wherever this folder can
+    keep a key; never plain where the backup or the database it replaces was encrypted."""
+    folder = database.parent
+    if keys.keyring_available() or keys.uses_passphrase(folder):
+        return keys.key_for(folder, create=True)
+    was_encrypted = source_key is not None or opening.is_encrypted(database)
+    if not was_encrypted:
+        return None
+    if not keys.can_keep_a_key(folder):
+        raise StoreError(
+            f"{backup} would be put back unencrypted where the data was encrypted, and this "
+            "computer has no system keyring to keep a key in (unlock it, or run ptclock "
+            "restore from a terminal to choose a passphrase): not restored; nothing was changed"
+        )
+    return keys.key_for(folder, create=True)
 
 
 def _second_name(existing: Path, name: Path) -> None:
