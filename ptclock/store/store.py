@@ -67,7 +67,11 @@ class Store(BillingData):
     """An open ptclock database."""
 
     def __init__(
-        self, connection: sqlite3.Connection, path: Path | None, key: bytes | None = None
+        self,
+        connection: sqlite3.Connection,
+        path: Path | None,
+        key: bytes | None = None,
+        opened: tuple[int, int] | None = None,
     ) -> None:
         self.connection = connection
         self.path = path
@@ -75,7 +79,9 @@ class Store(BillingData):
         """The file's SQLCipher key (None: a plain file); its backups are encrypted with it."""
         self._wal_name = None if path is None else f"{path}-wal"
         """The -wal's path as a string: the window stats it every second."""
-        self._file = self._identity()
+        self._file = opened or self._identity()
+        """The file the connection opened (``opened``: looked at before connecting, so a
+        file replaced while the connection opened is caught by the first write)."""
         self._broken: str | None = None
         """Set once the file was found damaged: nothing more is written to it."""
         self._stamp: ClockStamp | None = None
@@ -211,13 +217,7 @@ class Store(BillingData):
         return (info.st_dev, info.st_ino)
 
     def _identity(self) -> tuple[int, int] | None:
-        if self.path is None:
-            return None
-        try:
-            info = self.path.stat()
-        except OSError:
-            return None
-        return (info.st_dev, info.st_ino)
+        return None if self.path is None else _identity_of(self.path)
 
     def _check_file(self) -> None:
         """Refuse to write when the file was deleted or replaced under the open connection.
@@ -682,11 +682,12 @@ def open_store(
             encrypt_new = keys.keyring_available() or keys.uses_passphrase(folder)
         key = keys.key_for(folder, create=True) if encrypt_new else None
         opening.create_complete(path, key)
+    opened = _identity_of(path)
     try:
         connection = opening.connect(path, key)
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the database {path}: {error}") from error
-    store = Store(connection, path, key)
+    store = Store(connection, path, key, opened)
     if key is not None:
         conversion.finish_interrupted(folder)  # a plain copy a killed encrypt left
     try:
@@ -697,6 +698,14 @@ def open_store(
         connection.close()
         raise StoreError(f"cannot prepare the database {path}: {error}") from error
     return store
+
+
+def _identity_of(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def open_memory_store() -> Store:

@@ -121,3 +121,29 @@ def test_a_plain_backup_is_not_put_back_plain_where_the_data_was_encrypted(
     with pytest.raises(StoreError, match="would be put back unencrypted"):
         restore(backup, database, datetime(2026, 11, 27, 12))
     assert database.read_bytes() == before
+
+
+def test_a_file_replaced_while_the_store_opened_is_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ptclock encrypt swaps the file while a command is opening it: the command's
+    connection holds the old file, so its first write is refused, not lost in it."""
+    from ptclock.store import opening
+    from tests.helpers import keeper
+
+    path, other = tmp_path / "ptclock.sqlite3", tmp_path / "other.sqlite3"
+    keeper(path=path).store.close()
+    keeper(path=other).store.close()
+    real_connect = opening.connect
+
+    def connect_then_swapped(database: Path, key: bytes | None = None) -> object:
+        connection = real_connect(database, key)
+        other.replace(path)  # the swap lands just after the connection opened the file
+        return connection
+
+    monkeypatch.setattr(opening, "connect", connect_then_swapped)
+    store = open_store(path)
+    monkeypatch.setattr(opening, "connect", real_connect)
+    with pytest.raises(StoreError, match="was deleted or replaced while ptclock was running"):
+        keeper(store=store).new_visit("Ada")
+    store.close()
