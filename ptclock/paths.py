@@ -17,6 +17,7 @@ from pathlib import Path
 APP_NAME = "ptclock"
 DATA_ENV = "PTCLOCK_DATA_DIR"
 CONFIG_ENV = "PTCLOCK_CONFIG_DIR"
+DATABASE_NAME = "ptclock.sqlite3"
 
 _data_override: Path | None = None
 
@@ -50,7 +51,7 @@ def config_dir() -> Path:
 
 
 def database_file() -> Path:
-    return data_dir() / "ptclock.sqlite3"
+    return data_dir() / DATABASE_NAME
 
 
 def backups_dir() -> Path:

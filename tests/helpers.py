@@ -70,8 +70,8 @@ def raw_connect(path: Path, **options: Any) -> Any:
     another program would): through SQLCipher's driver, with this installation's key when
     the file is encrypted (the encrypted run of the suite, ``PTCLOCK_TEST_KEYRING=1``)."""
     from ptclock.store import keys
-    from ptclock.store.driver import sqlite3
-    from ptclock.store.opening import is_encrypted, keyed
+    from ptclock.store.driver import is_encrypted, sqlite3
+    from ptclock.store.opening import keyed
 
     key = keys.installation_key() if is_encrypted(path) else None
     return keyed(sqlite3.connect(path, **options), key)

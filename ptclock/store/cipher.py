@@ -7,7 +7,7 @@ file SQLCipher refuses that, and ``sqlcipher_export`` writes the schema and ever
 the attached copy instead (SQLCipher's documented way to encrypt or decrypt a database).
 ``sqlcipher_export`` leaves the header's user_version (the schema version) and
 application_id (ptclock's mark) behind, so they are copied by hand. Then the copy is read
-back and compared with its source, table by table (``same_content``).
+back and compared with its source, table by table (``content_digest``).
 """
 
 from __future__ import annotations

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ptclock.store import keys, opening
 from ptclock.store.cipher import content_digest, copy_database
-from ptclock.store.driver import sqlite3
+from ptclock.store.driver import is_encrypted, is_plain, sqlite3
 from ptclock.store.errors import StoreError
 
 WIPE_CHUNK = 1 << 20
@@ -62,11 +62,11 @@ def encrypt_folder(database: Path) -> Encrypted:
     key = keys.key_for(database.parent, create=True)
     assert key is not None  # create=True: a key, or KeyProblem
     done_database = False
-    if not opening.is_encrypted(database):
+    if not is_encrypted(database):
         opening.check_existing(database, database.parent / "backups", integrity=True)
         encrypt_file(database, key)
         done_database = True
-    elif opening.is_encrypted(database) and not opening.readable_with(database, key):
+    elif not opening.readable_with(database, key):
         opening.check_existing(database, database.parent / "backups", key=key)  # says why
     copies = []
     for copy in plain_copies(database):
@@ -86,14 +86,7 @@ def plain_copies(database: Path) -> list[Path]:
         for p in folder.glob(f"{database.name}.replaced-*")
         if not p.name.endswith(("-wal", "-shm", "-journal"))
     )
-    return [p for p in candidates if p.is_file() and _is_plain_sqlite(p)]
-
-
-def _is_plain_sqlite(path: Path) -> bool:
-    try:
-        return opening.read_header(path).startswith(opening.SQLITE_HEADER)
-    except OSError:
-        return False
+    return [p for p in candidates if p.is_file() and is_plain(p)]
 
 
 def encrypt_file(path: Path, key: bytes) -> None:
@@ -230,7 +223,7 @@ def finish_interrupted(folder: Path, *, all_of_them: bool = False) -> list[Path]
                 finished.append(place / name)
         for name in sorted(n for n in names if n.endswith(PLAIN_LEFTOVERS)):
             with suppress(OSError):
-                if _is_plain_sqlite(place / name):  # a killed backup, restore or first run
+                if is_plain(place / name):  # a killed backup, restore or first run
                     wipe(place / name)
                     finished.append(place / name)
         for name in sorted(n for n in names if n.endswith(".plain")):

@@ -13,6 +13,7 @@ module's interface, which is what mypy checks against (sqlcipher3 ships no type 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,4 +21,31 @@ if TYPE_CHECKING:
 else:
     from sqlcipher3 import dbapi2 as sqlite3
 
-__all__ = ["sqlite3"]
+__all__ = ["SQLITE_HEADER", "is_encrypted", "is_plain", "read_header", "sqlite3"]
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+"""The first bytes of every plain SQLite file; SQLCipher leaves no readable header."""
+
+
+def read_header(path: Path) -> bytes:
+    """The file's first 100 bytes (OSError when it cannot be read)."""
+    with path.open("rb") as file:
+        return file.read(100)
+
+
+def is_plain(path: Path) -> bool:
+    """Whether ``path`` is a readable, plain SQLite file."""
+    try:
+        return read_header(path).startswith(SQLITE_HEADER)
+    except OSError:
+        return False
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether ``path`` holds something that is not a plain SQLite file: an encrypted store,
+    or a foreign file the key check then refuses (empty or unreadable: neither)."""
+    try:
+        header = read_header(path)
+    except OSError:
+        return False
+    return bool(header) and not header.startswith(SQLITE_HEADER)

@@ -24,11 +24,12 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextlib import suppress as contextlib_suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from ptclock import paths
+from ptclock.store.driver import is_encrypted
 from ptclock.store.errors import StoreError
 
 SERVICE = "ptclock"
@@ -246,7 +247,7 @@ def key_for(folder: Path, create: bool = False, ask: bool = True) -> bytes | Non
         (folder / SALT_FILE).unlink()
     if uses_passphrase(folder):
         if not ask:
-            with contextlib_suppress(OSError):
+            with suppress(OSError):
                 return _derived.get((folder / SALT_FILE).read_bytes())
             return None
         return _key_from_passphrase(folder)
@@ -258,15 +259,9 @@ def key_for(folder: Path, create: bool = False, ask: bool = True) -> bytes | Non
 def _anything_encrypted(folder: Path) -> bool:
     """Whether any ptclock database in ``folder`` or its backups is encrypted (its header
     is not SQLite's)."""
-    files = [folder / "ptclock.sqlite3", *folder.glob("backups/*.sqlite3")]
-    files += folder.glob("ptclock.sqlite3.replaced-*")
-    for file in files:
-        with contextlib_suppress(OSError):
-            with file.open("rb") as opened:
-                header = opened.read(16)
-            if header and header != b"SQLite format 3\x00":
-                return True
-    return False
+    files = [folder / paths.DATABASE_NAME, *folder.glob("backups/*.sqlite3")]
+    files += folder.glob(f"{paths.DATABASE_NAME}.replaced-*")
+    return any(is_encrypted(file) for file in files)
 
 
 def _key_from_passphrase(folder: Path) -> bytes:
@@ -299,8 +294,6 @@ def _new_passphrase_key(folder: Path) -> bytes:
     except ValueError as error:
         raise KeyProblem(f"{error}; nothing was changed") from None
     salt = secrets.token_bytes(SALT_BYTES)
-    from ptclock import paths
-
     paths.private_dir(folder)
     descriptor = os.open(folder / SALT_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
@@ -315,7 +308,7 @@ def _new_passphrase_key(folder: Path) -> bytes:
 
 def forget_passphrase(folder: Path) -> None:
     """Forget the key stretched for ``folder`` (it did not open the data: asked again)."""
-    with contextlib_suppress(OSError):
+    with suppress(OSError):
         _derived.pop((folder / SALT_FILE).read_bytes(), None)
 
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from ptclock import paths
 from ptclock.store import keys
-from ptclock.store.driver import sqlite3
+from ptclock.store.driver import SQLITE_HEADER, is_encrypted, read_header, sqlite3
 from ptclock.store.errors import StoreError, UnusableDatabase
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 """How long a writer waits for another (the CLI while the window writes) before giving up."""
 
@@ -106,22 +105,6 @@ def check_existing(
 
 
 WAL_HEADER_BYTES = 32
-
-
-def read_header(path: Path) -> bytes:
-    """The file's first 100 bytes (OSError when it cannot be read)."""
-    with path.open("rb") as file:
-        return file.read(100)
-
-
-def is_encrypted(path: Path) -> bool:
-    """Whether ``path`` holds something that is not a plain SQLite file: an encrypted store
-    (SQLCipher leaves no readable header), or a foreign file the key check then refuses."""
-    try:
-        header = read_header(path)
-    except OSError:
-        return False
-    return bool(header) and not header.startswith(SQLITE_HEADER)
 
 
 def keyed(connection: sqlite3.Connection, key: bytes | None) -> sqlite3.Connection:

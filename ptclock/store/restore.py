@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ptclock.store import keys, opening
 from ptclock.store.cipher import copy_database
-from ptclock.store.driver import sqlite3
+from ptclock.store.driver import is_encrypted, sqlite3
 from ptclock.store.errors import StoreError, UnusableDatabase
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
@@ -54,14 +54,14 @@ def restore(
         raise StoreError(f"{backup} is the database itself, not a backup")
     folder = database.parent
     source_key = None
-    if opening.is_encrypted(backup):
+    if is_encrypted(backup):
         source_key = backup_key if backup_key is not None else keys.key_for(folder)
     try:
         opening.check_existing(backup, backup.parent, integrity=True, key=source_key)
     except opening.UnfinishedCreation as error:
         raise StoreError(f"{backup} is empty: not a usable backup") from error
     except UnusableDatabase as error:
-        if opening.is_encrypted(backup) and backup_key is None:
+        if is_encrypted(backup) and backup_key is None:
             raise StoreError(
                 f"{backup} is encrypted with a key this installation does not have: a backup "
                 "made with ptclock backup --out is restored with its backup key (ptclock "
@@ -134,7 +134,7 @@ def _key_to_restore_with(backup: Path, database: Path, source_key: bytes | None)
     folder = database.parent
     if keys.keyring_available() or keys.uses_passphrase(folder):
         return keys.key_for(folder, create=True)
-    was_encrypted = source_key is not None or opening.is_encrypted(database)
+    was_encrypted = source_key is not None or is_encrypted(database)
     if not was_encrypted:
         return None
     if not keys.can_keep_a_key(folder):

@@ -22,7 +22,7 @@ from ptclock import paths
 from ptclock.billing import Rule
 from ptclock.store import backup, conversion, keys, opening
 from ptclock.store.billing_data import BillingData
-from ptclock.store.driver import sqlite3
+from ptclock.store.driver import is_encrypted, sqlite3
 from ptclock.store.errors import DamagedStore, StoreError, UnusableDatabase, restore_advice
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.timestamps import from_text, to_text
@@ -655,7 +655,7 @@ def open_store(
     key: bytes | None = None
     folder = path.parent
     if not fresh:
-        if opening.is_encrypted(path):
+        if is_encrypted(path):
             key = keys.key_for(folder)  # KeyProblem: a locked keyring, no passphrase
         # The full integrity scan grows with the history: it runs on the day's first open
         # (before the day's backup, so a damaged file never becomes a backup); later opens

@@ -13,7 +13,7 @@ import pytest
 
 from ptclock import paths
 from ptclock.store import keys, open_store
-from ptclock.store.opening import is_encrypted
+from ptclock.store.driver import is_encrypted
 from tests.conftest import PLAIN_FILE_KEYRING, use_keyring
 from tests.helpers import ok, run
 

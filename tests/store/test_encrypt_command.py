@@ -17,7 +17,7 @@ import pytest
 from ptclock import paths
 from ptclock.store import open_store
 from ptclock.store.conversion import encrypt_folder
-from ptclock.store.opening import SQLITE_HEADER, is_encrypted
+from ptclock.store.driver import SQLITE_HEADER, is_encrypted
 from ptclock.store.window_lock import WindowLock
 from tests.helpers import keeper, run
 from tests.store.test_faults import KILL_ROUNDS, killed_at

@@ -16,8 +16,8 @@ import keyring
 import pytest
 
 from ptclock.store import UnusableDatabase, keys, open_store
+from ptclock.store.driver import SQLITE_HEADER
 from ptclock.store.keys import KeyProblem
-from ptclock.store.opening import SQLITE_HEADER
 from tests.helpers import keeper, run
 from tests.keyring_backends import LockedKeyring
 

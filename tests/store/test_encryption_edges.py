@@ -17,7 +17,7 @@ from ptclock.cli import passphrase_prompt
 from ptclock.cli.parser import UserError
 from ptclock.store import StoreError, keys, open_store
 from ptclock.store.conversion import wipe
-from ptclock.store.opening import SQLITE_HEADER, is_encrypted
+from ptclock.store.driver import SQLITE_HEADER, is_encrypted
 from ptclock.store.restore import restore
 from tests.helpers import ok, run
 

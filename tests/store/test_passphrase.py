@@ -11,7 +11,7 @@ import pytest
 
 from ptclock import paths
 from ptclock.store import keys
-from ptclock.store.opening import SQLITE_HEADER, is_encrypted
+from ptclock.store.driver import SQLITE_HEADER, is_encrypted
 from ptclock.ui import passphrase_dialog
 from tests.helpers import ok, run
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ptclock.store.opening import SQLITE_HEADER
+from ptclock.store.driver import SQLITE_HEADER
 
 ROOT = Path(__file__).parents[2]
 WRAPPER = ROOT / "installer" / "linux" / "with-secret-service"

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from ptclock.settings import Settings, load_settings
-from ptclock.store.opening import is_encrypted
+from ptclock.store.driver import is_encrypted
 from ptclock.timing.clock import FakeClock
 from ptclock.timing.records import Payer
 from ptclock.ui.main_window import NO_KEYRING_WORDS, MainWindow
