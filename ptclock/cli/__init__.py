@@ -22,6 +22,7 @@ from ptclock.cli import (
     backup_command,
     billing_data_commands,
     claim_command,
+    clinic_commands,
     codes_command,
     encrypt_command,
     report_command,
@@ -32,6 +33,7 @@ from ptclock.cli import (
 )
 from ptclock.cli.parser import OneLineParser, UserError, check_arguments
 from ptclock.cli.passphrase_prompt import ask_on_terminal
+from ptclock.clinic.errors import ClinicError
 from ptclock.store import StoreError, keys
 from ptclock.timekeeper import TimekeeperError
 
@@ -67,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     restore_command.add_parser(subparsers)
     encrypt_command.add_parser(subparsers)
     setup_command.add_parser(subparsers)
+    clinic_commands.add_parsers(subparsers)
     return parser
 
 
@@ -106,7 +109,7 @@ def exit_status(error: Exception) -> int | None:
     if isinstance(error, (UserError, DataFileError, TimekeeperError, UnknownCodeError)):
         say(str(error))
         return 2
-    if isinstance(error, StoreError):
+    if isinstance(error, (StoreError, ClinicError)):
         say(str(error))
         return 1
     if isinstance(error, OSError):

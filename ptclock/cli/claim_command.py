@@ -18,6 +18,7 @@ from ptclock.claim_desk import claims_on
 from ptclock.claims import Claim, claims_json
 from ptclock.cli.parser import service_date
 from ptclock.cli.units_command import boundary_sentences
+from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import today
 
 
@@ -28,17 +29,50 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--date", type=service_date, metavar="YYYY-MM-DD")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout")
+    parser.add_argument(
+        "--clinic",
+        action="store_true",
+        help="every provider's claims, from the clinic database this computer joined",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     keeper = assembly.timekeeper()
     day = args.date or today(keeper.clock)
+    if args.clinic:
+        return _clinic(keeper, day, args.json)
     claims = claims_on(keeper, day)
     if args.json:
         print(json.dumps(claims_json(day, claims), indent=1, ensure_ascii=False))
     else:
         print(claims_text(day, claims))
+    return 0
+
+
+def _clinic(keeper: Timekeeper, day: date, as_json: bool) -> int:
+    from ptclock.clinic.clinic_day import clinic_day
+
+    found = clinic_day(keeper, day)
+    if as_json:
+        data = claims_json(day, found.claims)
+        data["clinic"] = True
+        for claim, shown in zip(found.claims, data["claims"], strict=True):
+            shown["visits"] = [
+                {
+                    "visit": found.sources[number].uid,
+                    "provider": found.sources[number].provider,
+                    "npi": found.sources[number].provider_npi,
+                    "workstation": found.workstations.get(found.sources[number].origin, ""),
+                }
+                for number in claim.visit_ids
+            ]
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+        return 0
+    text = claims_text(day, found.claims)
+    providers = sorted({s.provider or "(no provider)" for s in found.sources.values()})
+    print(f"Clinic: {len(found.claims)} claims from {len(providers)} providers")
+    print(text)
     return 0
 
 

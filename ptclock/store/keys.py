@@ -119,22 +119,37 @@ def installation_key(create: bool = False) -> bytes | None:
     return key
 
 
+def keep_secret(account: str, value: str) -> None:
+    """Keep another secret of ptclock's in the keyring (the clinic database's password)."""
+    keyring = _keyring()
+    with _keyring_errors("keep", what="the clinic password"):
+        keyring.set_password(SERVICE, account, value)
+
+
+def secret(account: str) -> str | None:
+    """A secret kept by ``keep_secret`` (None: none kept)."""
+    keyring = _keyring()
+    with _keyring_errors("read", what="the clinic password"):
+        value = keyring.get_password(SERVICE, account)
+    return None if value is None else str(value)
+
+
 @contextmanager
-def _keyring_errors(doing: str) -> Iterator[None]:
+def _keyring_errors(doing: str, what: str = "its database key") -> Iterator[None]:
     """The keyring's errors as one sentence that says what to do (never the key)."""
     from keyring import errors
 
+    held = what.replace("its ", "ptclock's ")
     try:
         yield
     except errors.KeyringLocked as error:
         raise KeyProblem(
-            "the system keyring that holds ptclock's database key is locked: unlock it (log in "
-            "to the desktop, or unlock the keyring) and try again"
+            f"the system keyring that holds {held} is locked: "
+            "unlock it (log in to the desktop, or unlock the keyring) and try again"
         ) from error
     except errors.KeyringError as error:
         raise KeyProblem(
-            f"the system keyring would not let ptclock {doing} its database key "
-            f"({type(error).__name__})"
+            f"the system keyring would not let ptclock {doing} {what} ({type(error).__name__})"
         ) from error
 
 

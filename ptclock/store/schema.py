@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from ptclock.store import outbox
 from ptclock.store.driver import sqlite3
 from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
@@ -202,6 +203,14 @@ def m004_identity_payer_and_provider_per_visit(db: Database) -> None:
         CREATE INDEX audit_clock ON audit (id) WHERE action IN ('clock_set', 'suspend');
         """,
     )
+
+
+@migrations()
+def m005_clinic_outbox(db: Database) -> None:
+    """The clinic outbox and its triggers, the clinic link and the records pulled from the
+    clinic (``ptclock.store.outbox``; issue 17). Dormant until the store joins a clinic."""
+    for statement in outbox.schema_statements():
+        db.execute(statement)
 
 
 def run_script(db: Database, script: str) -> None:

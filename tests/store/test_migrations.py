@@ -18,6 +18,7 @@ EARLIER = {
     1: "m002_billing_data",
     2: "m003_store_identity_and_boot_clocks",
     3: "m004_identity_payer_and_provider_per_visit",
+    4: "m005_clinic_outbox",
 }
 
 

@@ -1,0 +1,85 @@
+"""The clinic's day, read from the clinic database: every provider's claims for a date.
+
+The date's visits on every workstation, with the same patients' earlier visits of the year
+(the KX threshold counts the patient's Medicare claims year to date), are laid out as a
+store in memory (``ptclock.store.clinic_mirror``) and billed by the claim desk, the very
+code that bills one workstation: same-day pooling, edits per date of service and CQ across
+providers come out of it unchanged. The edits and fees in force are this computer's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ptclock.claim_desk import claims_on
+from ptclock.claims import Claim
+from ptclock.clinic import address as addresses
+from ptclock.clinic.errors import ClinicError
+from ptclock.clinic.server import connected
+from ptclock.clinic.server_schema import SCHEMA
+from ptclock.store.clinic_link import ClinicRecord
+from ptclock.store.clinic_mirror import VisitSource, mirror
+from ptclock.timekeeper import Timekeeper
+
+_DAY = f"""
+    WITH day_visits AS (
+        SELECT DISTINCT visit, patient FROM {SCHEMA}.records
+        WHERE kind = 'visit' AND day = %(day)s
+    ), same AS (
+        SELECT patient FROM day_visits
+        UNION
+        SELECT p.patient FROM {SCHEMA}.records p
+        WHERE p.kind = 'patient' AND p.body->>'mrn' <> '' AND p.body->>'mrn' IN (
+            SELECT q.body->>'mrn' FROM {SCHEMA}.records q
+            WHERE q.kind = 'patient' AND q.patient IN (SELECT patient FROM day_visits))
+    ), year_visits AS (
+        SELECT DISTINCT visit FROM {SCHEMA}.records
+        WHERE kind = 'visit' AND day BETWEEN %(first)s AND %(day)s
+          AND patient IN (SELECT patient FROM same)
+    )
+    SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text
+    FROM {SCHEMA}.records
+    WHERE (kind = 'patient' AND patient IN (SELECT patient FROM same))
+       OR (kind <> 'patient' AND visit IN (SELECT visit FROM year_visits))
+       OR (kind = 'audit' AND body->>'action' IN ('clock_set', 'suspend')
+           AND origin IN (SELECT DISTINCT origin FROM {SCHEMA}.records
+                          WHERE visit IN (SELECT visit FROM year_visits)))
+    ORDER BY received_at, origin, seq
+"""
+
+
+@dataclass(frozen=True)
+class ClinicDay:
+    day: date
+    claims: list[Claim]
+    sources: dict[int, VisitSource]
+    """Each claim's visit ids (numbered for this day's view) → where the visit came from."""
+    workstations: dict[str, str]
+    """origin → the workstation's name."""
+
+
+def clinic_day(keeper: Timekeeper, day: date) -> ClinicDay:
+    """Every provider's claims for ``day``, from the clinic database this computer joined."""
+    link = keeper.store.clinic_link()
+    if link is None:
+        raise ClinicError(
+            "this computer has not joined a clinic: run ptclock clinic join URL first"
+        )
+    with connected(addresses.parse(link.address)) as connection:
+        records = fetch_day(connection, day)
+        names = dict(connection.execute(f"SELECT origin, name FROM {SCHEMA}.workstations"))
+    store, sources = mirror(records, keeper.store)
+    try:
+        day_keeper = Timekeeper(store, keeper.clock, keeper.catalog, keeper.settings)
+        claims = claims_on(day_keeper, day)
+    finally:
+        store.close()
+    return ClinicDay(day, claims, sources, names)
+
+
+def fetch_day(connection: Any, day: date) -> list[ClinicRecord]:
+    first = date(day.year, 1, 1)
+    rows = connection.execute(_DAY, {"day": day, "first": first})
+    return [ClinicRecord(*row) for row in rows]

@@ -1,0 +1,133 @@
+"""The clinic database's schema: versioned migrations and least-privilege roles.
+
+Everything lives in the schema ``ptclock``. ``ptclock.schema_version`` has one row per
+migration applied; a database whose newest migration is newer than this ptclock knows is
+refused before anything touches it, as the local store refuses a newer file.
+
+Records are append-only: ``records`` takes inserts and reads, never an update or a delete
+(a trigger refuses them even for the owner, and the workstations' role is granted neither).
+A record's key is (origin, seq): the workstation's id and its outbox number, so a record
+sent twice is kept once.
+
+Roles (group roles without login; the clinic's IT person makes one login per workstation
+``IN ROLE ptclock_workstation``, ``ptclock clinic init`` prints how):
+
+* ``ptclock_workstation``: insert and read records, register itself in ``workstations``.
+* ``ptclock_reader``: read only (the biller's reports, ``claim --clinic``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = "ptclock"
+WORKSTATION_ROLE = "ptclock_workstation"
+READER_ROLE = "ptclock_reader"
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}",
+        f"""CREATE TABLE {SCHEMA}.workstations (
+            origin text PRIMARY KEY,
+            name text NOT NULL,
+            joined_at timestamptz NOT NULL DEFAULT now(),
+            joined_by text NOT NULL DEFAULT current_user
+        )""",
+        f"""CREATE TABLE {SCHEMA}.records (
+            origin text NOT NULL,
+            seq bigint NOT NULL CHECK (seq > 0),
+            kind text NOT NULL,
+            patient text,
+            visit text,
+            day date,
+            made_at text NOT NULL,
+            body jsonb NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            received_by text NOT NULL DEFAULT current_user,
+            PRIMARY KEY (origin, seq)
+        )""",
+        f"CREATE INDEX records_day ON {SCHEMA}.records (day, kind)",
+        f"CREATE INDEX records_patient ON {SCHEMA}.records (patient) WHERE patient IS NOT NULL",
+        f"CREATE INDEX records_visit ON {SCHEMA}.records (visit) WHERE visit IS NOT NULL",
+        f"CREATE INDEX records_mrn ON {SCHEMA}.records ((body->>'mrn')) WHERE kind = 'patient'",
+        f"""CREATE FUNCTION {SCHEMA}.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'clinic records are append-only: % is refused', TG_OP;
+            END $$""",
+        f"CREATE TRIGGER records_append_only BEFORE UPDATE OR DELETE ON {SCHEMA}.records "
+        f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.append_only()",
+        f"CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON {SCHEMA}.records "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.append_only()",
+    ),
+)
+"""Each migration: its statements, run in one transaction with its schema_version row."""
+
+NEWEST = len(MIGRATIONS)
+
+
+def version(connection: Any) -> int:
+    """The newest migration the clinic database has (0: none; a database without the
+    schema)."""
+    row = connection.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.schema_version",)
+    ).fetchone()
+    if not row[0]:
+        return 0
+    found = connection.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchone()
+    return int(found[0] or 0)
+
+
+def migrate(connection: Any) -> int:
+    """Bring the clinic database up to date; returns how many migrations ran. Each runs in
+    its own transaction; ``TooNew`` when the database is newer than this ptclock."""
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(7150)")  # one init at a time
+        current = version(connection)
+        if current > NEWEST:
+            raise TooNew(current)
+        if current == 0:
+            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            connection.execute(
+                f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_version ("
+                "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now(), "
+                "applied_by text NOT NULL DEFAULT current_user)"
+            )
+        ran = 0
+        for number, statements in enumerate(MIGRATIONS, start=1):
+            if number <= current:
+                continue
+            with connection.transaction():
+                for statement in statements:
+                    connection.execute(statement)
+                connection.execute(
+                    f"INSERT INTO {SCHEMA}.schema_version (version) VALUES (%s)", (number,)
+                )
+            ran += 1
+        _grant(connection)
+    return ran
+
+
+def _grant(connection: Any) -> None:
+    """The two group roles and what each may do (again on every init: idempotent)."""
+    for role in (WORKSTATION_ROLE, READER_ROLE):
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+        if exists.fetchone() is None:
+            connection.execute(f"CREATE ROLE {role} NOLOGIN")
+    for role in (WORKSTATION_ROLE, READER_ROLE):
+        connection.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {role}")
+        connection.execute(
+            f"GRANT SELECT ON {SCHEMA}.records, {SCHEMA}.workstations, "
+            f"{SCHEMA}.schema_version TO {role}"
+        )
+    connection.execute(
+        f"GRANT INSERT ON {SCHEMA}.records, {SCHEMA}.workstations TO {WORKSTATION_ROLE}"
+    )
+    connection.execute(f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC")
+
+
+class TooNew(Exception):
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"the clinic database has schema version {found}, newer than this ptclock "
+            f"knows ({NEWEST}): update ptclock on this computer; nothing was changed"
+        )

@@ -1,0 +1,238 @@
+"""The sync: push the outbox to the clinic database, pull what this workstation needs.
+
+* **Push.** Outbox records go in order, 500 at a time, each batch in one statement and
+  one transaction on the server: ``INSERT … ON CONFLICT (origin, seq) DO NOTHING``. Only
+  after the server committed does the store note the last one sent. A push cut off
+  anywhere (the network, the server, the workstation killed) is sent again whole by the
+  next sync, and a record the server already has is kept once: nothing lost, nothing
+  doubled. A record the server has *with other content* under the same (origin, seq)
+  means two stores share one identity (a copied data folder): the sync stops and says so.
+* **Pull.** The clinic's patient list (each patient's latest details), and every record of
+  the visits other workstations made for this workstation's patients on the dates it has
+  visits not yet ended (same-day pooling, edits and CQ need the patient's whole day). They
+  are kept in the store's ``clinic_records``, each once.
+
+Records never change once written, and each visit is written only by the workstation that
+made it, so two workstations can never write the same record differently: there is
+nothing to reconcile. Time inside a record is the workstation's own clock; the order of a
+visit's records is its outbox order, never a clock, so clocks minutes apart do not reorder
+anything.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ptclock.clinic import address as addresses
+from ptclock.clinic.errors import ClinicError
+from ptclock.clinic.server import connected
+from ptclock.clinic.server_schema import SCHEMA
+from ptclock.store.clinic_link import ClinicRecord, LinkRow
+from ptclock.timekeeper import Timekeeper
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    sent: int
+    """Records the clinic acknowledged in this sync."""
+    pulled: int
+    """New records kept from the clinic."""
+    queued: int
+    """Records still waiting (0 after a sync that worked)."""
+
+
+def link_of(keeper: Timekeeper) -> LinkRow:
+    link = keeper.store.clinic_link()
+    if link is None:
+        raise ClinicError(
+            "this computer has not joined a clinic: run ptclock clinic join URL first"
+        )
+    return link
+
+
+def stamp(keeper: Timekeeper) -> str:
+    return keeper.clock.now().astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def sync_once(keeper: Timekeeper, *, pull: bool = True) -> SyncResult:
+    """Push everything queued, then pull; a failure is noted in the store (the window
+    and ``ptclock clinic status`` show it) and raised as a ClinicError."""
+    link = link_of(keeper)
+    address = addresses.parse(link.address)
+    try:
+        with connected(address) as connection:
+            sent = push(keeper, connection, link.origin)
+            pulled = pull_records(keeper, connection, link.origin) if pull else 0
+    except ClinicError as error:
+        with keeper.store.transaction():
+            keeper.store.note_sync_problem(str(error), stamp(keeper))
+        raise
+    return SyncResult(sent, pulled, keeper.store.queued())
+
+
+def push(keeper: Timekeeper, connection: Any, origin: str) -> int:
+    """Send the outbox in order; returns how many records the clinic acknowledged."""
+    store = keeper.store
+    sent = 0
+    while True:
+        link = link_of(keeper)
+        rows = store.outbox_after(link.sent_seq, BATCH)
+        if not rows:
+            return sent
+        _insert(connection, origin, rows)
+        with store.transaction():
+            store.mark_sent(rows[-1].seq, stamp(keeper))
+        sent += len(rows)
+
+
+_INSERT = f"""
+    INSERT INTO {SCHEMA}.records (origin, seq, kind, patient, visit, day, made_at, body)
+    SELECT %s, t.seq, t.kind, t.patient, t.visit, t.day, t.made_at, t.body
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[],
+                %s::jsonb[]) AS t(seq, kind, patient, visit, day, made_at, body)
+    ON CONFLICT (origin, seq) DO NOTHING
+    RETURNING seq
+"""
+
+_DIFFERENT = f"""
+    SELECT r.seq FROM {SCHEMA}.records r
+    JOIN unnest(%s::bigint[], %s::text[], %s::jsonb[]) AS t(seq, kind, body)
+      ON r.origin = %s AND r.seq = t.seq
+    WHERE r.kind <> t.kind OR r.body <> t.body
+    LIMIT 1
+"""
+
+
+def _insert(connection: Any, origin: str, rows: list[ClinicRecord]) -> None:
+    columns = (
+        [r.seq for r in rows],
+        [r.kind for r in rows],
+        [r.patient for r in rows],
+        [r.visit for r in rows],
+        [r.day for r in rows],
+        [r.made_at for r in rows],
+        [r.body for r in rows],
+    )
+    with connection.transaction():
+        inserted = {row[0] for row in connection.execute(_INSERT, (origin, *columns))}
+        if len(inserted) < len(rows):  # sent before: the server must have the same record
+            again = [r for r in rows if r.seq not in inserted]
+            different = connection.execute(
+                _DIFFERENT,
+                (
+                    [r.seq for r in again],
+                    [r.kind for r in again],
+                    [r.body for r in again],
+                    origin,
+                ),
+            ).fetchone()
+            if different is not None:
+                raise ClinicError(
+                    f"the clinic database already has record {different[0]} of this "
+                    "workstation with other content: another computer uses this "
+                    "workstation's identity (a copied data folder?). Nothing more is sent "
+                    "until the clinic's IT person has looked (ptclock clinic status)"
+                )
+
+
+_PATIENTS = f"""
+    SELECT DISTINCT ON (patient) origin, seq, kind, patient, visit, day::text, made_at,
+           body::text
+    FROM {SCHEMA}.records WHERE kind = 'patient'
+    ORDER BY patient, received_at DESC, origin, seq DESC
+"""
+
+_SAME_DAY = f"""
+    WITH same AS (
+        SELECT %(patient)s AS patient
+        UNION
+        SELECT DISTINCT patient FROM {SCHEMA}.records
+        WHERE kind = 'patient' AND %(mrn)s <> '' AND body->>'mrn' = %(mrn)s
+    ), their_visits AS (
+        SELECT DISTINCT visit FROM {SCHEMA}.records
+        WHERE kind = 'visit' AND day = %(day)s::date
+          AND patient IN (SELECT patient FROM same) AND origin <> %(origin)s
+    )
+    SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text
+    FROM {SCHEMA}.records
+    WHERE visit IN (SELECT visit FROM their_visits) AND kind <> 'audit'
+    ORDER BY origin, seq
+"""
+
+
+def pull_records(keeper: Timekeeper, connection: Any, origin: str) -> int:
+    """Keep the clinic's patient list and the same-day visits of this workstation's
+    patients made elsewhere; returns how many records were new here."""
+    rows = [ClinicRecord(*row) for row in connection.execute(_PATIENTS)]
+    for patient, mrn, day in keeper.store.patient_days():
+        found = connection.execute(
+            _SAME_DAY, {"patient": patient, "mrn": mrn, "day": day, "origin": origin}
+        )
+        rows += [ClinicRecord(*row) for row in found]
+    with keeper.store.transaction():
+        new = keeper.store.keep_pulled(rows)
+        keeper.store.mark_pulled(stamp(keeper))
+    return new
+
+
+def register(connection: Any, origin: str, name: str) -> None:
+    """The workstation in the clinic's list (once; a later join keeps the first name)."""
+    connection.execute(
+        f"INSERT INTO {SCHEMA}.workstations (origin, name) VALUES (%s, %s) "
+        "ON CONFLICT (origin) DO NOTHING",
+        (origin, name),
+    )
+
+
+def run(
+    keeper: Timekeeper,
+    every: float,
+    stop: threading.Event,
+    report: Callable[[SyncResult | ClinicError], None],
+) -> None:
+    """Sync every ``every`` seconds until ``stop`` is set (``ptclock sync``, and the
+    window's background sync); each result or failure goes to ``report``."""
+    while not stop.is_set():
+        try:
+            report(sync_once(keeper))
+        except ClinicError as error:
+            report(error)
+        stop.wait(every)
+
+
+def status_words(link: LinkRow | None, queued: int, now: datetime) -> str:
+    """The sync's state in plain words, for the window's status and ``clinic status``."""
+    if link is None:
+        return "Not part of a clinic: this computer keeps its records to itself."
+    waiting = (
+        "nothing waiting to be sent"
+        if queued == 0
+        else f"{queued} record{'' if queued == 1 else 's'} waiting to be sent"
+    )
+    last = f"last sent {_when(link.sent_at, now)}" if link.sent_at else "nothing sent yet"
+    if link.problem:
+        since = _when(link.problem_since, now) if link.problem_since else "now"
+        return f"Clinic: {waiting}; {last}. Not reaching the clinic since {since}: {link.problem}"
+    return f"Clinic: {waiting}; {last}."
+
+
+def _when(text: str | None, now: datetime) -> str:
+    if not text:
+        return "never"
+    moment = datetime.fromisoformat(text)
+    local = moment.astimezone(now.tzinfo) if now.tzinfo else moment
+    if local.date() == now.date():
+        return f"at {local:%H:%M}"
+    return f"on {local:%Y-%m-%d} at {local:%H:%M}"
+
+
+def body(row: ClinicRecord) -> dict[str, Any]:
+    data = json.loads(row.body)
+    return data if isinstance(data, dict) else {}

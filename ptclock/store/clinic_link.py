@@ -1,0 +1,162 @@
+"""The store's side of clinic mode (issue 17): the link, the outbox, the pulled records.
+
+A part of :class:`ptclock.store.Store` (mixed in). The store stays the workstation's own
+source of truth: what the clinic needs is queued in the outbox (``ptclock.store.outbox``)
+in the same transaction as the change itself, and the sync (``ptclock.clinic``) reads it
+from here, pushes it, and says here how far the clinic has acknowledged it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ptclock.store import outbox
+from ptclock.store.driver import sqlite3
+from ptclock.store.errors import StoreError
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    """The clinic this store has joined, and how far its sync got."""
+
+    origin: str
+    """This workstation's random id in the clinic (every record it sends carries it)."""
+    workstation: str
+    address: str
+    """The clinic database's address without any password (``ptclock.clinic.address``)."""
+    joined_at: str
+    sent_seq: int
+    """The last outbox record the clinic acknowledged."""
+    sent_at: str | None
+    pulled_at: str | None
+    problem: str | None
+    """Why the last sync failed, in words (None: it worked)."""
+    problem_since: str | None
+
+
+@dataclass(frozen=True)
+class ClinicRecord:
+    """One record as the clinic keeps it: this workstation's, from the outbox, or another
+    workstation's, pulled from the clinic. Its id is (origin, seq)."""
+
+    origin: str
+    seq: int
+    kind: str
+    patient: str | None
+    visit: str | None
+    day: str | None
+    made_at: str
+    body: str
+    """JSON text."""
+
+
+class ClinicLinkData:
+    connection: sqlite3.Connection
+
+    def _writing(self) -> None:
+        raise NotImplementedError
+
+    def clinic_link(self) -> LinkRow | None:
+        row = self.connection.execute(
+            "SELECT origin, workstation, address, joined_at, sent_seq, sent_at, pulled_at, "
+            "problem, problem_since FROM clinic_link WHERE id = 1"
+        ).fetchone()
+        return None if row is None else LinkRow(*row)
+
+    def join_clinic(self, origin: str, workstation: str, address: str, at: str) -> bool:
+        """Link this store to a clinic and queue its whole history (inside a transaction).
+        Joining again keeps the origin and the queue and only changes the address and
+        name; returns whether this was the first join."""
+        self._writing()
+        if self.clinic_link() is not None:
+            self.connection.execute(
+                "UPDATE clinic_link SET address = ?, workstation = ? WHERE id = 1",
+                (address, workstation),
+            )
+            return False
+        self.connection.execute(
+            "INSERT INTO clinic_link (id, origin, workstation, address, joined_at) "
+            "VALUES (1, ?, ?, ?, ?)",
+            (origin, workstation, address, at),
+        )
+        for statement in outbox.seed_statements():
+            self.connection.execute(statement)
+        return True
+
+    def outbox_after(self, seq: int, limit: int) -> list[ClinicRecord]:
+        rows = self.connection.execute(
+            "SELECT (SELECT origin FROM clinic_link WHERE id = 1), seq, kind, patient, visit, "
+            "day, made_at, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        )
+        return [ClinicRecord(*row) for row in rows]
+
+    def queued(self) -> int:
+        """Outbox records the clinic has not acknowledged yet."""
+        row = self.connection.execute(
+            "SELECT count(*) FROM outbox WHERE seq > "
+            "coalesce((SELECT sent_seq FROM clinic_link WHERE id = 1), 0)"
+        ).fetchone()
+        return int(row[0])
+
+    def mark_sent(self, seq: int, at: str) -> None:
+        """The clinic has every record up to ``seq`` (it never goes back)."""
+        self._writing()
+        self.connection.execute(
+            "UPDATE clinic_link SET sent_seq = max(sent_seq, ?), sent_at = ?, problem = NULL, "
+            "problem_since = NULL WHERE id = 1",
+            (seq, at),
+        )
+
+    def mark_pulled(self, at: str) -> None:
+        self._writing()
+        self.connection.execute(
+            "UPDATE clinic_link SET pulled_at = ?, problem = NULL, problem_since = NULL "
+            "WHERE id = 1",
+            (at,),
+        )
+
+    def note_sync_problem(self, problem: str, at: str) -> None:
+        """The last sync failed: why, and since when (the first failure in a row)."""
+        self._writing()
+        self.connection.execute(
+            "UPDATE clinic_link SET problem = ?, problem_since = coalesce(problem_since, ?) "
+            "WHERE id = 1",
+            (problem, at),
+        )
+
+    def keep_pulled(self, rows: Iterable[ClinicRecord]) -> int:
+        """Keep records from the clinic (each once); returns how many were new."""
+        self._writing()
+        if self.clinic_link() is None:
+            raise StoreError("this store has not joined a clinic")
+        before = self.connection.total_changes
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO clinic_records "
+            "(origin, seq, kind, patient, visit, day, made_at, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.origin, r.seq, r.kind, r.patient, r.visit, r.day, r.made_at, r.body) for r in rows],
+        )
+        return self.connection.total_changes - before
+
+    def pulled(self, kind: str | None = None) -> list[ClinicRecord]:
+        """The records kept from the clinic (of one kind), in the clinic's order."""
+        query = "SELECT origin, seq, kind, patient, visit, day, made_at, body FROM clinic_records"
+        rows = (
+            self.connection.execute(f"{query} WHERE kind = ? ORDER BY rowid", (kind,))
+            if kind is not None
+            else self.connection.execute(f"{query} ORDER BY rowid")
+        )
+        return [ClinicRecord(*row) for row in rows]
+
+    def patient_days(self) -> list[tuple[str, str, str]]:
+        """(patient uid, MRN, date of service) of this workstation's visits that are not
+        ended: the days it needs the clinic's other visits of."""
+        rows = self.connection.execute(
+            "SELECT DISTINCT coalesce(p.clinic_uid, "
+            "(SELECT origin FROM clinic_link WHERE id = 1) || '/p/' || p.id), p.mrn, "
+            "v.date_of_service FROM visits v JOIN patients p ON p.id = v.patient_id "
+            "WHERE v.status != 'ended'"
+        )
+        return [(row[0], row[1], row[2]) for row in rows]

@@ -1,0 +1,240 @@
+"""A clinic's records, laid out as a ptclock store in memory, so the clinic's claims are
+built by exactly the code that builds one workstation's (issue 17).
+
+The records come from the clinic database (``ptclock.clinic.clinic_day``) in the order the
+clinic received them. A thing's latest record wins: a patient's latest details, a visit's
+latest state (its records all come from one workstation, in its outbox order), a code's
+latest note. A segment is its start record with its end record, if any. Patients with the
+same MRN are one patient, whichever workstation added them (so a patient treated on two
+workstations on one day is one claim); a patient without an MRN is one per clinic id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ptclock.store.billing_data import BillingData
+from ptclock.store.clinic_link import ClinicRecord
+from ptclock.store.store import Store, open_memory_store
+
+
+@dataclass(frozen=True)
+class VisitSource:
+    """Where a visit of the mirror came from."""
+
+    uid: str
+    origin: str
+    provider: str
+    provider_npi: str
+
+
+def mirror(
+    records: Iterable[ClinicRecord], billing: BillingData | None = None
+) -> tuple[Store, dict[int, VisitSource]]:
+    """A store in memory holding ``records`` (and ``billing``'s imported edits and fees),
+    with where each of its visits came from, by the visit's id in it."""
+    patients: dict[str, dict[str, Any]] = {}
+    visits: dict[str, tuple[int, dict[str, Any], str]] = {}
+    starts: dict[str, dict[str, Any]] = {}
+    ends: dict[str, str] = {}
+    adjustments: list[dict[str, Any]] = []
+    notes: dict[tuple[str, str], dict[str, Any]] = {}
+    overrides: list[dict[str, Any]] = []
+    audit: list[tuple[str, int, dict[str, Any]]] = []
+    for row in records:
+        data = json.loads(row.body)
+        if row.kind == "patient":
+            patients[data["patient"]] = data
+        elif row.kind == "visit":
+            known = visits.get(data["visit"])
+            if known is None or known[0] < row.seq:
+                visits[data["visit"]] = (row.seq, data, row.origin)
+        elif row.kind == "segment_start":
+            starts[data["segment"]] = data
+        elif row.kind == "segment_end":
+            ends[data["segment"]] = data["ended_at"]
+        elif row.kind == "adjustment":
+            adjustments.append(data)
+        elif row.kind == "code_note":
+            notes[data["visit"], data["code"]] = data
+        elif row.kind == "modifier_override":
+            overrides.append(data)
+        elif row.kind == "audit":
+            audit.append((row.origin, row.seq, data))
+    store = open_memory_store()
+    if billing is not None:
+        _copy_billing(billing, store)
+    sources: dict[int, VisitSource] = {}
+    with store.transaction():
+        patient_ids = _patients(store, patients)
+        visit_ids: dict[str, int] = {}
+        ordered = sorted(visits.values(), key=lambda v: (v[1]["started_at"], v[1]["visit"]))
+        for number, (_seq, data, origin) in enumerate(ordered, start=1):
+            patient_id = patient_ids.get(data["patient"])
+            if patient_id is None:  # details not (yet) at the clinic: a visit still counts
+                patient_id = _unknown_patient(store, data["patient"], patient_ids)
+            visit_ids[data["visit"]] = number
+            sources[number] = VisitSource(
+                data["visit"], origin, data["provider"], data["provider_npi"]
+            )
+            store.connection.execute(
+                "INSERT INTO visits (id, patient_id, provider, provider_credentials, "
+                "provider_npi, date_of_service, zone, rule, concurrent, status, started_at, "
+                "ended_at, paused_codes, note, payer) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    number,
+                    patient_id,
+                    data["provider"],
+                    data["provider_credentials"],
+                    data["provider_npi"],
+                    data["date_of_service"],
+                    data["zone"],
+                    data["rule"],
+                    data["concurrent"],
+                    data["status"],
+                    data["started_at"],
+                    data["ended_at"],
+                    data["paused_codes"],
+                    data["note"],
+                    data["payer"],
+                ),
+            )
+        segments = sorted(
+            (s for s in starts.values() if s["visit"] in visit_ids),
+            key=lambda s: (s["started_at"], s["segment"]),
+        )
+        store.connection.executemany(
+            "INSERT INTO segments (visit_id, code, started_at, ended_at, zone, performer) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    visit_ids[s["visit"]],
+                    s["code"],
+                    s["started_at"],
+                    ends.get(s["segment"]),
+                    s["zone"],
+                    s["performer"],
+                )
+                for s in segments
+            ],
+        )
+        kept = [a for a in adjustments if a["visit"] in visit_ids]
+        adjustment_ids = {a["adjustment"]: number for number, a in enumerate(kept, start=1)}
+        store.connection.executemany(
+            "INSERT INTO adjustments (id, visit_id, code, seconds, reason, made_at, zone, "
+            "transfer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    adjustment_ids[a["adjustment"]],
+                    visit_ids[a["visit"]],
+                    a["code"],
+                    a["seconds"],
+                    a["reason"],
+                    a["made_at"],
+                    a["zone"],
+                    adjustment_ids.get(a["transfer"]) if a["transfer"] else None,
+                )
+                for a in kept
+            ],
+        )
+        store.connection.executemany(
+            "INSERT INTO code_notes (visit_id, code, body_part, exercises, goal) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (visit_ids[n["visit"]], n["code"], n["body_part"], n["exercises"], n["goal"])
+                for n in notes.values()
+                if n["visit"] in visit_ids
+            ],
+        )
+        store.connection.executemany(
+            "INSERT INTO modifier_overrides (visit_id, code, modifier, action, reason, "
+            "made_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    visit_ids[o["visit"]],
+                    o["code"],
+                    o["modifier"],
+                    o["action"],
+                    o["reason"],
+                    o["made_at"],
+                )
+                for o in overrides
+                if o["visit"] in visit_ids
+            ],
+        )
+        _audit(store, audit, visit_ids)
+    return store, sources
+
+
+def _audit(
+    store: Store, lines: list[tuple[str, int, dict[str, Any]]], visit_ids: dict[str, int]
+) -> None:
+    """The audit lines the bill reads: a clock set or a sleep while a timer ran (its list
+    of running timers renumbered to this store's visits), after the visit's own lines. In
+    each workstation's own order, which is all the bill relies on."""
+    for _origin, _seq, data in sorted(lines, key=lambda line: (line[0], line[1])):
+        visit = visit_ids.get(data["visit"]) if data["visit"] else None
+        after = data["after"]
+        if data["action"] in ("clock_set", "suspend") and after:
+            details = json.loads(after)
+            prefix = data["audit"].rsplit("/l/", 1)[0]
+            details["running"] = [
+                [visit_ids[f"{prefix}/v/{local}"], code]
+                for local, code in details.get("running", [])
+                if f"{prefix}/v/{local}" in visit_ids
+            ]
+            after = json.dumps(details)
+        elif visit is None:
+            continue
+        store.connection.execute(
+            "INSERT INTO audit (at, zone, action, visit_id, code, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (data["at"], data["zone"], data["action"], visit, data["code"], data["before"], after),
+        )
+
+
+def _patients(store: Store, patients: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """One mirror patient per MRN (or per clinic id without one); the latest details."""
+    by_key: dict[str, int] = {}
+    ids: dict[str, int] = {}
+    for uid, data in patients.items():
+        key = f"mrn:{data['mrn']}" if data["mrn"] else f"uid:{uid}"
+        if key not in by_key:
+            cursor = store.connection.execute(
+                "INSERT INTO patients (name, mrn, dob, payer) VALUES (?, ?, ?, ?)",
+                (data["name"], data["mrn"], data["dob"], data["payer"]),
+            )
+            by_key[key] = int(cursor.lastrowid or 0)
+        else:
+            store.connection.execute(
+                "UPDATE patients SET name = ?, dob = CASE WHEN ? != '' THEN ? ELSE dob END "
+                "WHERE id = ?",
+                (data["name"], data["dob"], data["dob"], by_key[key]),
+            )
+        ids[uid] = by_key[key]
+    return ids
+
+
+def _unknown_patient(store: Store, uid: str, ids: dict[str, int]) -> int:
+    cursor = store.connection.execute(
+        "INSERT INTO patients (name, mrn, dob, payer) VALUES (?, '', '', 'other')",
+        (f"(patient {uid})",),
+    )
+    ids[uid] = int(cursor.lastrowid or 0)
+    return ids[uid]
+
+
+def _copy_billing(source: BillingData, target: Store) -> None:
+    edits = source.imported_edits()
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for edit in edits:
+        origin = "payer" if edit.payer else "cms"
+        groups.setdefault((origin, edit.payer), []).append(edit)
+    with target.transaction():
+        for (origin, payer), group in groups.items():
+            target.replace_edits(origin, payer, group)
+        target.replace_fees(source.fees())

@@ -1,0 +1,295 @@
+"""The clinic outbox: every record that matters, queued for the clinic's database (issue 17).
+
+When the store has joined a clinic (a ``clinic_link`` row), SQLite triggers write one
+outbox row in the same transaction as every change a clinic needs: a patient added or
+completed, a visit begun or changed, a segment opened, a segment closed (its own record),
+a correction, a code's note, a modifier override, an audit line. The outbox is append-only
+and numbered (``seq``); the sync pushes rows in that order and remembers the last one the
+clinic acknowledged. With no clinic the triggers write nothing: the single-machine app is
+unchanged.
+
+Every record carries globally unique ids without changing the local tables: a thing's id
+is the workstation's origin (a random 128-bit id made when the store joined) with the
+thing's kind and local row id, "<origin>/v/17". A patient who came from the clinic's list
+keeps the clinic's id (``patients.clinic_uid``). A record's own id is (origin, seq).
+
+The bodies are built by SQL written once here, for both the triggers (``NEW``) and the
+seeding of a store's history when it joins (``FROM table``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ORIGIN = "(SELECT origin FROM clinic_link WHERE id = 1)"
+
+
+def _uid(letter: str, row_id: str) -> str:
+    return f"{ORIGIN} || '/{letter}/' || {row_id}"
+
+
+def _patient_uid(patient_id: str) -> str:
+    return (
+        f"(SELECT coalesce(p.clinic_uid, {_uid('p', 'p.id')}) FROM patients p "
+        f"WHERE p.id = {patient_id})"
+    )
+
+
+def _maybe(column: str, letter: str) -> str:
+    """The uid of the row a nullable column points to (NULL stays NULL)."""
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE {_uid(letter, column)} END"
+
+
+def _visit_day(visit_id: str) -> str:
+    return f"(SELECT v.date_of_service FROM visits v WHERE v.id = {visit_id})"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of outbox record: its table, its body's fields (SQL over the row ``{r}``),
+    and the columns the clinic indexes it by."""
+
+    name: str
+    table: str
+    fields: tuple[tuple[str, str], ...]
+    patient: str
+    visit: str
+    day: str
+
+    def select(self, row: str) -> str:
+        """The outbox row's values for table row ``row`` (``NEW`` or a table alias)."""
+        body = ", ".join(f"'{key}', {sql}" for key, sql in self.fields).replace("{r}", row)
+        columns = [f"'{self.name}'", self.patient, self.visit, self.day, f"json_object({body})"]
+        return ", ".join(columns).replace("{r}", row)
+
+
+PATIENT = Kind(
+    "patient",
+    "patients",
+    (
+        ("patient", f"coalesce({{r}}.clinic_uid, {_uid('p', '{r}.id')})"),
+        ("name", "{r}.name"),
+        ("mrn", "{r}.mrn"),
+        ("dob", "{r}.dob"),
+        ("payer", "{r}.payer"),
+    ),
+    patient=f"coalesce({{r}}.clinic_uid, {_uid('p', '{r}.id')})",
+    visit="NULL",
+    day="NULL",
+)
+VISIT = Kind(
+    "visit",
+    "visits",
+    (
+        ("visit", _uid("v", "{r}.id")),
+        ("patient", _patient_uid("{r}.patient_id")),
+        ("provider", "{r}.provider"),
+        ("provider_credentials", "{r}.provider_credentials"),
+        ("provider_npi", "{r}.provider_npi"),
+        ("date_of_service", "{r}.date_of_service"),
+        ("zone", "{r}.zone"),
+        ("rule", "{r}.rule"),
+        ("concurrent", "{r}.concurrent"),
+        ("status", "{r}.status"),
+        ("started_at", "{r}.started_at"),
+        ("ended_at", "{r}.ended_at"),
+        ("paused_codes", "{r}.paused_codes"),
+        ("note", "{r}.note"),
+        ("payer", "{r}.payer"),
+    ),
+    patient=_patient_uid("{r}.patient_id"),
+    visit=_uid("v", "{r}.id"),
+    day="{r}.date_of_service",
+)
+SEGMENT_START = Kind(
+    "segment_start",
+    "segments",
+    (
+        ("segment", _uid("s", "{r}.id")),
+        ("visit", _uid("v", "{r}.visit_id")),
+        ("code", "{r}.code"),
+        ("started_at", "{r}.started_at"),
+        ("zone", "{r}.zone"),
+        ("performer", "{r}.performer"),
+    ),
+    patient="NULL",
+    visit=_uid("v", "{r}.visit_id"),
+    day=_visit_day("{r}.visit_id"),
+)
+SEGMENT_END = Kind(
+    "segment_end",
+    "segments",
+    (("segment", _uid("s", "{r}.id")), ("ended_at", "{r}.ended_at")),
+    patient="NULL",
+    visit=_uid("v", "{r}.visit_id"),
+    day=_visit_day("{r}.visit_id"),
+)
+ADJUSTMENT = Kind(
+    "adjustment",
+    "adjustments",
+    (
+        ("adjustment", _uid("a", "{r}.id")),
+        ("visit", _uid("v", "{r}.visit_id")),
+        ("code", "{r}.code"),
+        ("seconds", "{r}.seconds"),
+        ("reason", "{r}.reason"),
+        ("made_at", "{r}.made_at"),
+        ("zone", "{r}.zone"),
+        ("transfer", _maybe("{r}.transfer_id", "a")),
+    ),
+    patient="NULL",
+    visit=_uid("v", "{r}.visit_id"),
+    day=_visit_day("{r}.visit_id"),
+)
+CODE_NOTE = Kind(
+    "code_note",
+    "code_notes",
+    (
+        ("visit", _uid("v", "{r}.visit_id")),
+        ("code", "{r}.code"),
+        ("body_part", "{r}.body_part"),
+        ("exercises", "{r}.exercises"),
+        ("goal", "{r}.goal"),
+    ),
+    patient="NULL",
+    visit=_uid("v", "{r}.visit_id"),
+    day=_visit_day("{r}.visit_id"),
+)
+MODIFIER_OVERRIDE = Kind(
+    "modifier_override",
+    "modifier_overrides",
+    (
+        ("override", _uid("m", "{r}.id")),
+        ("visit", _uid("v", "{r}.visit_id")),
+        ("code", "{r}.code"),
+        ("modifier", "{r}.modifier"),
+        ("action", "{r}.action"),
+        ("reason", "{r}.reason"),
+        ("made_at", "{r}.made_at"),
+    ),
+    patient="NULL",
+    visit=_uid("v", "{r}.visit_id"),
+    day=_visit_day("{r}.visit_id"),
+)
+AUDIT = Kind(
+    "audit",
+    "audit",
+    (
+        ("audit", _uid("l", "{r}.id")),
+        ("at", "{r}.at"),
+        ("zone", "{r}.zone"),
+        ("action", "{r}.action"),
+        ("visit", _maybe("{r}.visit_id", "v")),
+        ("code", "{r}.code"),
+        ("before", "{r}.before"),
+        ("after", "{r}.after"),
+    ),
+    patient="NULL",
+    visit=_maybe("{r}.visit_id", "v"),
+    day=f"CASE WHEN {{r}}.visit_id IS NULL THEN NULL ELSE {_visit_day('{r}.visit_id')} END",
+)
+
+KINDS = (
+    PATIENT,
+    VISIT,
+    SEGMENT_START,
+    SEGMENT_END,
+    ADJUSTMENT,
+    CODE_NOTE,
+    MODIFIER_OVERRIDE,
+    AUDIT,
+)
+
+_INSERT = "INSERT INTO outbox (kind, patient, visit, day, body) SELECT "
+_JOINED = "EXISTS (SELECT 1 FROM clinic_link WHERE id = 1)"
+
+_TRIGGERS = (
+    # (trigger name, event, kind, extra condition)
+    ("outbox_patient_added", "AFTER INSERT ON patients", PATIENT, ""),
+    ("outbox_patient_changed", "AFTER UPDATE ON patients", PATIENT, ""),
+    ("outbox_visit_begun", "AFTER INSERT ON visits", VISIT, ""),
+    ("outbox_visit_changed", "AFTER UPDATE ON visits", VISIT, ""),
+    ("outbox_segment_opened", "AFTER INSERT ON segments", SEGMENT_START, ""),
+    (
+        "outbox_segment_closed",
+        "AFTER UPDATE OF ended_at ON segments",
+        SEGMENT_END,
+        " AND NEW.ended_at IS NOT NULL AND OLD.ended_at IS NULL",
+    ),
+    ("outbox_adjustment", "AFTER INSERT ON adjustments", ADJUSTMENT, ""),
+    ("outbox_note_added", "AFTER INSERT ON code_notes", CODE_NOTE, ""),
+    ("outbox_note_changed", "AFTER UPDATE ON code_notes", CODE_NOTE, ""),
+    ("outbox_override", "AFTER INSERT ON modifier_overrides", MODIFIER_OVERRIDE, ""),
+    ("outbox_audit", "AFTER INSERT ON audit", AUDIT, ""),
+)
+
+_SEEDS = (
+    (PATIENT, "patients r ORDER BY r.id"),
+    (VISIT, "visits r ORDER BY r.id"),
+    (SEGMENT_START, "segments r ORDER BY r.id"),
+    (SEGMENT_END, "segments r WHERE r.ended_at IS NOT NULL ORDER BY r.id"),
+    (ADJUSTMENT, "adjustments r ORDER BY r.id"),
+    (CODE_NOTE, "code_notes r ORDER BY r.visit_id, r.code"),
+    (MODIFIER_OVERRIDE, "modifier_overrides r ORDER BY r.id"),
+    (AUDIT, "audit r ORDER BY r.id"),
+)
+
+
+def schema_statements() -> list[str]:
+    """The outbox, the clinic link, the records pulled from the clinic, and the triggers
+    (migration 5)."""
+    statements = [
+        """CREATE TABLE clinic_link (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            origin TEXT NOT NULL,
+            workstation TEXT NOT NULL,
+            address TEXT NOT NULL,
+            joined_at TEXT NOT NULL,
+            sent_seq INTEGER NOT NULL DEFAULT 0,
+            sent_at TEXT,
+            pulled_at TEXT,
+            problem TEXT,
+            problem_since TEXT
+        )""",
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            patient TEXT,
+            visit TEXT,
+            day TEXT,
+            made_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+            body TEXT NOT NULL
+        )""",
+        "CREATE TRIGGER outbox_no_update BEFORE UPDATE ON outbox "
+        "BEGIN SELECT RAISE(ABORT, 'the clinic outbox is append-only'); END",
+        "CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox "
+        "BEGIN SELECT RAISE(ABORT, 'the clinic outbox is append-only'); END",
+        """CREATE TABLE clinic_records (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            patient TEXT,
+            visit TEXT,
+            day TEXT,
+            made_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        )""",
+        "CREATE INDEX clinic_records_patient ON clinic_records (patient) WHERE patient IS NOT NULL",
+        "CREATE INDEX clinic_records_day ON clinic_records (day)",
+        "ALTER TABLE patients ADD COLUMN clinic_uid TEXT",
+        "CREATE UNIQUE INDEX patients_clinic_uid ON patients (clinic_uid) "
+        "WHERE clinic_uid IS NOT NULL",
+    ]
+    for name, event, kind, condition in _TRIGGERS:
+        statements.append(
+            f"CREATE TRIGGER {name} {event} WHEN {_JOINED}{condition} "
+            f"BEGIN {_INSERT}{kind.select('NEW')}; END"
+        )
+    return statements
+
+
+def seed_statements() -> list[str]:
+    """Queue the store's whole history, in order, when it joins a clinic (after the
+    ``clinic_link`` row exists, inside the same transaction)."""
+    return [f"{_INSERT}{kind.select('r')} FROM {source}" for kind, source in _SEEDS]

@@ -1,0 +1,338 @@
+"""Faults of clinic mode, each against a real PostgreSQL (issue 17): the server down for a
+whole visit, the connection cut in the middle of a push, the same push sent twice,
+clocks minutes apart, two workstations with one patient on one day, and a workstation
+killed in the middle of a sync. Nothing lost, nothing doubled, checked record by record."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ptclock.clinic import sync
+from ptclock.paths import DATABASE_NAME
+from ptclock.store import open_store
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from tests.clinic.conftest import Clinic
+from tests.clinic.workstations import cli, clinic_claims, on, treat, workstation
+from tests.helpers import MORNING
+
+KILL_ROUNDS = int(os.environ.get("PTCLOCK_KILL_ROUNDS", "4"))
+
+
+def joined(clinic_db: Clinic, capsys: pytest.CaptureFixture[str], folder: Path) -> None:
+    if not clinic_db.sql("SELECT to_regclass('ptclock.records') IS NOT NULL")[0][0]:
+        assert cli(capsys, folder, "clinic", "init", clinic_db.owner_url)[0] == 0
+    status, _, err = cli(capsys, folder, "clinic", "join", clinic_db.workstation_url())
+    assert (status, err) == (0, ""), err
+
+
+def same_records(clinic_db: Clinic, folder: Path) -> int:
+    """The clinic has exactly the workstation's outbox: every record once, none more, each
+    with the same content. Returns how many."""
+    store = open_store(folder / DATABASE_NAME)
+    try:
+        link = store.clinic_link()
+        assert link is not None
+        local = {row.seq: (row.kind, json.loads(row.body)) for row in store.outbox_after(0, 10**9)}
+        assert store.queued() == 0
+    finally:
+        store.close()
+    rows = clinic_db.sql(
+        "SELECT seq, kind, body FROM ptclock.records WHERE origin = %s ORDER BY seq", link.origin
+    )
+    remote = {int(seq): (kind, body) for seq, kind, body in rows}  # type: ignore[call-overload]
+    assert len(rows) == len(remote)  # (origin, seq) is the key: never doubled
+    assert remote == local
+    return len(local)
+
+
+def count_at_clinic(clinic_db: Clinic) -> int:
+    return int(clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0])  # type: ignore[call-overload]
+
+
+def test_the_server_down_for_a_whole_visit(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    joined(clinic_db, capsys, front)
+    clinic_db.server.stop()
+    try:
+        # The timer runs and every change is kept locally: nothing waits on the network.
+        treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 25), ("97140", 12)])
+        status, out, err = cli(capsys, front, "sync", "--once")
+        assert status == 1 and out == ""
+        assert "the clinic database at postgresql://" in err and "cannot be reached" in err
+        status, out, _ = cli(capsys, front, "clinic", "status")
+        assert "records waiting to be sent" in out and "Not reaching the clinic since" in out
+        queued = json.loads(cli(capsys, front, "clinic", "status", "--json")[1])["queued"]
+        assert queued > 8
+    finally:
+        clinic_db.server.start()
+    status, out, err = cli(capsys, front, "sync", "--once")
+    assert (status, err) == (0, ""), err
+    assert f"Sent {queued}," in out and "0 records waiting" in out
+    assert same_records(clinic_db, front) == queued  # joined empty: the visit, all of it
+    assert "nothing waiting to be sent" in cli(capsys, front, "clinic", "status")[1]
+
+
+def test_the_connection_cut_in_the_middle_of_a_push(
+    clinic_db: Clinic,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    front = workstation(tmp_path, "front")
+    joined(clinic_db, capsys, front)
+    for number in range(6):
+        treat(front, "Lee", f"Patient {number}", f"MRN-{number}", [("97110", 10)])
+    monkeypatch.setattr(sync, "BATCH", 7)
+    real_insert = sync._insert
+    calls = []
+
+    def cut_on_third(connection: Any, origin: str, rows: Any) -> None:
+        calls.append(len(rows))
+        if len(calls) == 3:  # the server ends this connection, as a network cut would
+            clinic_db.sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = 'ptclock' AND pid <> pg_backend_pid()"
+            )
+        real_insert(connection, origin, rows)
+
+    monkeypatch.setattr(sync, "_insert", cut_on_third)
+    status, _, err = cli(capsys, front, "sync", "--once")
+    assert status == 1 and "the clinic database at" in err
+    sent = json.loads(cli(capsys, front, "clinic", "status", "--json")[1])
+    assert sent["queued"] > 0 and sent["problem"]
+    monkeypatch.setattr(sync, "_insert", real_insert)
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    same_records(clinic_db, front)
+
+
+def test_the_same_push_sent_twice(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The clinic committed, then the workstation forgot it had (killed before it noted
+    the push, or its store put back from a copy): everything is sent again, kept once."""
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    assert cli(capsys, front, "clinic", "init", clinic_db.owner_url)[0] == 0
+    url = clinic_db.workstation_url()
+    # Joined without its first sync: the copy taken now has everything queued.
+    keeper = on(front, "Lee", "1234567893")
+    with keeper.store.transaction():
+        keeper.store.join_clinic("a" * 32, "front", url, "2026-11-27T15:00:00+00:00")
+    keeper.store.close()
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        sync.register(connection, "a" * 32, "front")
+    copy = tmp_path / "before-sync.sqlite3"
+    shutil.copy(front / DATABASE_NAME, copy)
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    first = same_records(clinic_db, front)
+    shutil.copy(copy, front / DATABASE_NAME)  # the acknowledgement is forgotten
+    status, out, err = cli(capsys, front, "sync", "--once")
+    assert (status, err) == (0, ""), err
+    assert f"Sent {first}," in out  # all of it again …
+    assert same_records(clinic_db, front) == first  # … and each kept once
+
+
+def test_a_copied_data_folder_is_stopped_not_merged(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two computers with one identity (a data folder copied after joining) would send
+    different records under the same numbers: the second is refused, in words."""
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    joined(clinic_db, capsys, front)
+    twin = workstation(tmp_path, "twin")
+    shutil.copy(front / DATABASE_NAME, twin / DATABASE_NAME)
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97140", 10)], start=MORNING.replace(hour=17))
+    treat(twin, "Kim", "Bo Chen", "MRN-2", [("97530", 10)], start=MORNING.replace(hour=17))
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    status, _, err = cli(capsys, twin, "sync", "--once")
+    assert status == 1 and "another computer uses this workstation's identity" in err
+    assert same_records(clinic_db, front) > 0  # the first one's records are intact
+    names = {
+        row[0]
+        for row in clinic_db.sql("SELECT body->>'name' FROM ptclock.records WHERE kind = 'patient'")
+    }
+    assert names == {"Ada Park"}
+
+
+def test_two_workstations_one_patient_one_day(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each adds the patient on its own (same MRN); the clinic's claim pools the day."""
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    # 97110 for 6 minutes in the gym, then 97140 for 5 at the table: 11 timed minutes,
+    # pooled under the 8-minute rule → 1 unit. Alone each would be 0 units.
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
+    treat(
+        table,
+        "Kim",
+        "Ada Park",
+        "MRN-1",
+        [("97140", 5)],
+        start=MORNING.replace(minute=20),
+        npi="1245319599",
+    )
+    for folder in (gym, table):
+        assert cli(capsys, folder, "sync", "--once")[0] == 0
+    claims = clinic_claims(capsys, gym, "2026-11-27")
+    (claim,) = claims["claims"]
+    assert {v["provider"] for v in claim["visits"]} == {"Lee", "Kim"}
+    assert [(line["code"], line["units"], line["minutes"]) for line in claim["lines"]] == [
+        ("97110", 1, 6)
+    ]
+    for folder in (gym, table):  # each workstation alone bills nothing
+        _, out, _ = cli(capsys, folder, "claim", "--date", "2026-11-27", "--json")
+        assert [line["units"] for c in json.loads(out)["claims"] for line in c["lines"]] in (
+            [],
+            [0],
+        )
+    assert claims == clinic_claims(capsys, table, "2026-11-27")  # the same from either
+    same_records(clinic_db, gym)
+    same_records(clinic_db, table)
+
+
+def test_a_workstation_pulls_the_patients_other_visits_of_the_day(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    treat(gym, "Lee", "Bo Chen", "MRN-2", [("97110", 10)], start=MORNING.replace(hour=16))
+    assert cli(capsys, gym, "sync", "--once")[0] == 0
+    # At the table, Ada's visit is still going (not ended): its day is pulled.
+    treat(
+        table,
+        "Kim",
+        "Ada Park",
+        "MRN-1",
+        [("97140", 7)],
+        start=MORNING.replace(minute=20),
+        end=False,
+    )
+    status, _, err = cli(capsys, table, "sync", "--once")
+    assert (status, err) == (0, ""), err
+    store = open_store(table / DATABASE_NAME)
+    try:
+        patients = {json.loads(r.body)["name"] for r in store.pulled("patient")}
+        visits = store.pulled("visit")
+        segments = store.pulled("segment_start")
+    finally:
+        store.close()
+    assert patients == {"Ada Park", "Bo Chen"}  # the clinic's patient list
+    assert {json.loads(v.body)["provider"] for v in visits} == {"Lee"}
+    assert {json.loads(s.body)["code"] for s in segments} == {"97110"}  # Ada's, not Bo's
+    before = len(visits)
+    assert cli(capsys, table, "sync", "--once")[0] == 0  # pulled again: kept once
+    store = open_store(table / DATABASE_NAME)
+    try:
+        assert len(store.pulled("visit")) == before
+    finally:
+        store.close()
+
+
+def test_clocks_minutes_apart_reorder_nothing(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table's clock is 6 minutes slow, and is set back mid-visit: its records keep
+    its own times; a visit's state follows its outbox order, never a clock."""
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 15)])
+    clock = FakeClock(MORNING.replace(minute=18))  # really 10:24 in New York, 6 min slow
+    tk = on(table, "Kim", "1245319599", clock)
+    tk.new_visit("Ada Park", payer=Payer.MEDICARE, mrn="MRN-1")
+    tk.start("97140")
+    clock.advance(minutes=4)
+    clock.jump_wall(minutes=-3)  # someone sets the clock back while the timer runs
+    clock.advance(minutes=4)
+    tk.stop("97140")
+    tk.end()
+    tk.store.close()
+    for folder in (gym, table):
+        assert cli(capsys, folder, "sync", "--once")[0] == 0
+    (claim,) = clinic_claims(capsys, gym, "2026-11-27")["claims"]
+    minutes = {line["code"]: line["minutes"] for line in claim["lines"]}
+    assert minutes == {"97110": 15, "97140": 8}  # the time that really passed, once
+    assert claim["warnings"] == [
+        "10:23: the computer's clock was set back 3 min while 97140 ran; the time that really "
+        "passed was kept."
+    ]  # as the table's own claim says it, and no overlap from the slow clock
+    statuses = clinic_db.sql(
+        "SELECT body->>'status' FROM ptclock.records "
+        "WHERE kind = 'visit' AND body->>'provider' = 'Kim' ORDER BY seq"
+    )
+    assert statuses[-1] == ("ended",)
+    same_records(clinic_db, gym)
+    same_records(clinic_db, table)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+def test_a_workstation_killed_in_the_middle_of_a_sync(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    joined(clinic_db, capsys, front)
+    rng = random.Random(20261127)
+    environment = dict(os.environ, PYTHONPATH=str(Path(__file__).parents[2]))
+    kills = midway = 0
+    last_sent = None
+    for round_number in range(KILL_ROUNDS):
+        for number in range(80):  # ~1,100 records a round: several batches in flight
+            treat(
+                front,
+                "Lee",
+                f"P{round_number}-{number}",
+                f"M{round_number}-{number}",
+                [("97110", 8), ("97140", 8)],
+                start=MORNING.replace(hour=14 + number % 8, minute=number % 50),
+            )
+        before = count_at_clinic(clinic_db)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "ptclock", "--data-dir", str(front), "sync", "--every", "1"],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # Kill it once the clinic has begun to receive this round's records (the first of
+        # several batches committed), a random moment later: mid-push, mid-acknowledgement.
+        deadline = time.monotonic() + 20
+        while count_at_clinic(clinic_db) == before and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.random() * 0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        kills += 1
+        shown = json.loads(cli(capsys, front, "clinic", "status", "--json")[1])
+        if shown["queued"] and shown["last_sent"] != last_sent:
+            midway += 1  # killed with part of the queue sent and part not
+        last_sent = shown["last_sent"]
+    status, _, err = cli(capsys, front, "sync", "--once")
+    assert (status, err) == (0, ""), err
+    count = same_records(clinic_db, front)
+    print(
+        f"clinic sync killed {kills} times ({midway} in the middle of sending); {count} "
+        "records checked one by one, each once"
+    )

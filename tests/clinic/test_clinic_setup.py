@@ -1,0 +1,147 @@
+"""Setting up a clinic in two commands against a real PostgreSQL (issue 17)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ptclock.paths import DATABASE_NAME
+from tests.clinic.conftest import Clinic
+from tests.clinic.workstations import cli, clinic_claims, treat, workstation
+
+
+def test_init_then_join_sends_the_workstations_history(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 30), ("97140", 10)])
+
+    status, out, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    assert (status, err) == (0, ""), err
+    assert "is ready (schema 1)" in out
+    assert clinic_db.owner_url.split("@")[0].split(":")[-1] not in out  # never the password
+    status, out, _ = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    assert status == 0 and "already up to date" in out
+
+    status, out, err = cli(
+        capsys, front, "clinic", "join", clinic_db.workstation_url(), "--name", "Front desk"
+    )
+    assert (status, err) == (0, ""), err
+    assert "This computer (Front desk) joined the clinic database" in out
+    kinds = dict(clinic_db.sql("SELECT kind, count(*) FROM ptclock.records GROUP BY kind"))
+    assert kinds["patient"] == 1
+    assert kinds["segment_start"] == kinds["segment_end"] == 2
+    assert kinds["visit"] >= 1 and kinds["audit"] >= 3
+    (name,) = clinic_db.sql("SELECT name FROM ptclock.workstations")[0]
+    assert name == "Front desk"
+
+    status, out, _ = cli(capsys, front, "clinic", "status", "--json")
+    shown = json.loads(out)
+    assert (
+        shown["queued"] == 0 and shown["problem"] is None and shown["workstation"] == "Front desk"
+    )
+
+    claims = clinic_claims(capsys, front, "2026-11-27")
+    (claim,) = claims["claims"]
+    assert claim["patient"] == "Ada Park" and claim["mrn"] == "MRN-1"
+    lines = {line["code"]: line["units"] for line in claim["lines"]}
+    assert lines == {"97110": 2, "97140": 1}  # 40 minutes: 3 units (CMS 8-minute rule)
+    status, out, _ = cli(capsys, front, "claim", "--date", "2026-11-27", "--json")
+    (local,) = json.loads(out)["claims"]
+    assert claim["lines"] == local["lines"] and claim["warnings"] == local["warnings"]
+    assert claim["visits"][0]["provider"] == "Lee"
+    assert claim["visits"][0]["workstation"] == "Front desk"
+
+
+def test_the_password_is_never_kept_in_settings_or_the_store(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str], keyring_on: Path
+) -> None:
+    front = workstation(tmp_path, "front")
+    assert cli(capsys, front, "clinic", "init", clinic_db.owner_url)[0] == 0
+    login = clinic_db.server.new_login("ptclock_workstation", "Secret-Horse-88")
+    url = f"postgresql://{login}:Secret-Horse-88@127.0.0.1:{clinic_db.server.port}/{clinic_db.database}"
+    status, out, err = cli(capsys, front, "clinic", "join", url)
+    assert (status, err) == (0, ""), err
+    assert "Secret-Horse-88" not in out
+    for path in front.rglob("*"):
+        if path.is_file():
+            assert b"Secret-Horse-88" not in path.read_bytes(), path
+    clinic_db.pgpass.write_text("")  # the keyring alone signs in from now on
+    status, out, err = cli(capsys, front, "sync", "--once")
+    assert (status, err) == (0, ""), err
+
+
+def test_a_workstation_may_insert_and_read_but_never_rewrite(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    url = clinic_db.workstation_url()
+    assert cli(capsys, front, "clinic", "join", url)[0] == 0
+    with psycopg.connect(url) as connection:
+        assert connection.execute("SELECT count(*) FROM ptclock.records").fetchone()[0] > 0
+    for statement in (
+        "UPDATE ptclock.records SET kind = 'x'",
+        "DELETE FROM ptclock.records",
+        "TRUNCATE ptclock.records",
+    ):
+        with (
+            psycopg.connect(url) as connection,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            connection.execute(statement)
+        # Not even the owner: the records are append-only.
+        with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+            clinic_db.sql(statement)
+
+
+def test_a_newer_clinic_schema_is_refused_and_nothing_changes(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    clinic_db.sql("INSERT INTO ptclock.schema_version (version) VALUES (99)")
+    before = (front / DATABASE_NAME).read_bytes()
+    status, out, err = cli(capsys, front, "clinic", "join", clinic_db.workstation_url())
+    assert status == 1 and out == ""
+    assert "schema version 99, newer than this ptclock knows (1)" in err
+    assert (front / DATABASE_NAME).read_bytes() == before
+    status, _, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    assert status == 1 and "newer than this ptclock knows" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("mysql://a@b/c", "must start with postgresql://"),
+        ("postgresql://a@db.clinic.example/c?sslmode=disable", "must be reached over TLS"),
+        ("postgresql://a@db.clinic.example/c?sslmode=prefer", "must be reached over TLS"),
+        ("postgresql://@127.0.0.1/c", "names no user"),
+        ("postgresql://a@127.0.0.1/", "names no database"),
+        ("postgresql://a@127.0.0.1/c?gssencmode=disable", "an option ptclock does not take"),
+        ("postgresql://a@127.0.0.1:99999/c", "not a valid URL"),
+    ],
+)
+def test_a_bad_address_is_one_sentence_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, words: str
+) -> None:
+    front = workstation(tmp_path, "front")
+    status, out, err = cli(capsys, front, "clinic", "join", url)
+    assert status == 2 and out == ""
+    assert words in err and len(err.strip().splitlines()) == 1
+    assert not (front / DATABASE_NAME).exists()
+
+
+def test_another_host_gets_verify_full_tls_by_default() -> None:
+    from ptclock.clinic.address import parse
+
+    address = parse("postgresql://ws1:pw@db.clinic.example/ptclock")
+    assert dict(address.options)["sslmode"] == "verify-full"
+    assert address.shown() == "postgresql://ws1@db.clinic.example:5432/ptclock?sslmode=verify-full"
+    assert dict(parse("postgresql://ws1@localhost/ptclock").options) == {}
