@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from ptclock.clinic.background import BackgroundSync
     from ptclock.timekeeper import Timekeeper
+    from ptclock.ui.controller import SessionController
     from ptclock.ui.main_window import MainWindow
 
 
@@ -242,6 +244,7 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         return 0
     import signal
 
+    sync = _clinic_sync(controller, window)
     app.setQuitOnLastWindowClosed(True)
     # SIGTERM (a logout, a shutdown, `kill`) ends the window as a close does, without a
     # question: typing saved, the database closed cleanly. Python runs the handler at the
@@ -257,10 +260,27 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         status = app.exec()
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if sync is not None:
+            sync.stop()
     door.close()
     keeper.store.close()
     lock.release()
     return int(status)
+
+
+def _clinic_sync(controller: SessionController, window: MainWindow) -> BackgroundSync | None:
+    """On a workstation that joined a clinic: the sync in its own thread, sending at once
+    what the window writes, and its news shown in the window (``ptclock.clinic``)."""
+    if not controller.clinic_joined():
+        return None
+    from ptclock import assembly
+    from ptclock.clinic.background import BackgroundSync
+
+    window.show_clinic_view()
+    sync = BackgroundSync(assembly.timekeeper, window.clinic_news.emit)
+    controller.written.connect(sync.nudge)
+    sync.start()
+    return sync
 
 
 def come_forward(window: MainWindow) -> None:

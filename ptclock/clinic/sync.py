@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from ptclock.clinic import address as addresses
 from ptclock.clinic.errors import ClinicError
@@ -64,17 +64,30 @@ def stamp(keeper: Timekeeper) -> str:
 def sync_once(keeper: Timekeeper, *, pull: bool = True) -> SyncResult:
     """Push everything queued, then pull; a failure is noted in the store (the window
     and ``ptclock clinic status`` show it) and raised as a ClinicError."""
+    return sync_and_look(keeper, lambda _connection: None, pull=pull)[0]
+
+
+Seen = TypeVar("Seen")
+
+
+def sync_and_look(
+    keeper: Timekeeper, look: Callable[[Any], Seen], *, pull: bool = True
+) -> tuple[SyncResult, Seen]:
+    """``sync_once``, then ``look`` at the clinic on the same connection (the window's
+    "Clinic today")."""
     link = link_of(keeper)
     address = addresses.parse(link.address)
     try:
         with connected(address) as connection:
             sent = push(keeper, connection, link.origin)
             pulled = pull_records(keeper, connection, link.origin) if pull else 0
+            seen = look(connection)
     except ClinicError as error:
-        with keeper.store.transaction():
-            keeper.store.note_sync_problem(str(error), stamp(keeper))
+        if link_of(keeper).problem != str(error):  # a write only when the words change
+            with keeper.store.transaction():
+                keeper.store.note_sync_problem(str(error), stamp(keeper))
         raise
-    return SyncResult(sent, pulled, keeper.store.queued())
+    return SyncResult(sent, pulled, keeper.store.queued()), seen
 
 
 def push(keeper: Timekeeper, connection: Any, origin: str) -> int:
@@ -176,6 +189,11 @@ def pull_records(keeper: Timekeeper, connection: Any, origin: str) -> int:
             _SAME_DAY, {"patient": patient, "mrn": mrn, "day": day, "origin": origin}
         )
         rows += [ClinicRecord(*row) for row in found]
+    link = link_of(keeper)
+    known = keeper.store.pulled_keys()
+    rows = [row for row in rows if (row.origin, row.seq) not in known]
+    if not rows and link.pulled_at is not None and not link.problem:
+        return 0  # nothing new: no write (the window redraws on every write)
     with keeper.store.transaction():
         new = keeper.store.keep_pulled(rows)
         keeper.store.mark_pulled(stamp(keeper))
@@ -221,6 +239,19 @@ def status_words(link: LinkRow | None, queued: int, now: datetime) -> str:
         since = _when(link.problem_since, now) if link.problem_since else "now"
         return f"Clinic: {waiting}; {last}. Not reaching the clinic since {since}: {link.problem}"
     return f"Clinic: {waiting}; {last}."
+
+
+def short_status(link: LinkRow | None, queued: int, now: datetime) -> str:
+    """The sync's state in a few words, for the window's status bar."""
+    if link is None:
+        return ""
+    if link.problem:
+        since = _when(link.problem_since, now) if link.problem_since else "now"
+        return f"Clinic ⚠ not reachable since {since.removeprefix('at ')} · {queued} waiting"
+    if queued:
+        return f"Clinic: {queued} waiting to be sent"
+    sent = f" (sent {_when(link.sent_at, now)})" if link.sent_at else ""
+    return f"Clinic ✓ up to date{sent}"
 
 
 def _when(text: str | None, now: datetime) -> str:

@@ -140,6 +140,13 @@ class ClinicLinkData:
         )
         return self.connection.total_changes - before
 
+    def pulled_keys(self) -> set[tuple[str, int]]:
+        """(origin, seq) of every record kept from the clinic."""
+        return {
+            (row[0], int(row[1]))
+            for row in self.connection.execute("SELECT origin, seq FROM clinic_records")
+        }
+
     def pulled(self, kind: str | None = None) -> list[ClinicRecord]:
         """The records kept from the clinic (of one kind), in the clinic's order."""
         query = "SELECT origin, seq, kind, patient, visit, day, made_at, body FROM clinic_records"

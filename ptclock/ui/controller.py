@@ -75,6 +75,8 @@ class SessionController(QObject):
     seconds_moved = Signal(object)
     """A second passed within the minute: only the running seconds and the visit clock of
     this tally moved (no write, no whole minute, no clock minute): redraw just those."""
+    written = Signal()
+    """This window wrote something (the clinic sync sends it at once)."""
 
     def __init__(self, keeper: Timekeeper, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -281,7 +283,12 @@ class SessionController(QObject):
             return False
         self._data_version = self.store.data_version()
         self.changed.emit()
+        self.written.emit()
         return True
+
+    def clinic_joined(self) -> bool:
+        """Whether this computer joined a clinic (``ptclock clinic join``)."""
+        return self.store.clinic_link() is not None
 
     def start_visit(
         self,

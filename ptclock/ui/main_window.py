@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer
+from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -59,7 +59,9 @@ from ptclock.ui.typing_guard import TypingGuard
 from ptclock.ui.visit_header import VisitHeader
 
 if TYPE_CHECKING:  # the dialogs load when first opened, not at start-up
+    from ptclock.clinic.background import ClinicNews
     from ptclock.ui.audit_dialog import AuditDialog
+    from ptclock.ui.clinic_panel import ClinicPanel
     from ptclock.ui.code_picker import CodePicker
     from ptclock.ui.correction_dialog import CorrectionDialog
     from ptclock.ui.modifier_dialog import ModifierDialog
@@ -91,6 +93,9 @@ NO_KEYRING_WORDS = (
 
 
 class MainWindow(QMainWindow):
+    clinic_news = Signal(object)
+    """How the clinic sync stands (a ClinicNews), from the sync's own thread: queued here."""
+
     def __init__(
         self,
         controller: SessionController,
@@ -140,6 +145,11 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.board, "Timers")
         self.tabs.addTab(self.documentation, "Documentation")
         self.tabs.addTab(self.today, "Today")
+        self.clinic_panel: ClinicPanel | None = None
+        """Clinic today: a tab only on a workstation that joined a clinic."""
+        self.clinic_state: QLabel | None = None
+        """The sync's state in a few words, in the status bar (clinic mode only)."""
+        self.clinic_news.connect(self._show_clinic_news)
         self.totals = TotalsPanel()
         self.details = QScrollArea()
         self.details.setWidgetResizable(True)
@@ -841,6 +851,27 @@ class MainWindow(QMainWindow):
         self.close()
 
     # -- questions ----------------------------------------------------------------------------
+
+    # -- clinic mode -------------------------------------------------------------------------
+
+    def show_clinic_view(self) -> None:
+        """The "Clinic today" tab and the sync's state in the status bar (clinic mode)."""
+        if self.clinic_panel is not None:
+            return
+        from ptclock.ui.clinic_panel import ClinicPanel
+
+        self.clinic_panel = ClinicPanel()
+        self.tabs.addTab(self.clinic_panel, "Clinic today")
+        self.clinic_state = QLabel("Clinic: waiting for the first sync…")
+        self.clinic_state.setAccessibleName("Clinic sync")
+        self.statusBar().addPermanentWidget(self.clinic_state)
+
+    def _show_clinic_news(self, news: ClinicNews) -> None:
+        self.show_clinic_view()
+        assert self.clinic_panel is not None and self.clinic_state is not None
+        self.clinic_panel.show_news(news, self.controller.local_now())
+        self.clinic_state.setText(news.short)
+        self.clinic_state.setToolTip(news.status)
 
     def show_problem(self, message: str) -> None:
         """A refusal or a fault: in the banner until the therapist dismisses it. In compact

@@ -1,0 +1,126 @@
+"""Clinic mode in the window: the sync's state always in sight, in plain words, and who
+is treating whom across the clinic (issue 17), against a real PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from ptclock.clinic.background import BackgroundSync
+from ptclock.paths import DATABASE_NAME
+from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
+from ptclock.ui.controller import SessionController
+from ptclock.ui.main_window import MainWindow
+from tests.clinic.conftest import Clinic
+from tests.clinic.test_clinic_faults import joined, same_records
+from tests.clinic.workstations import on, treat, workstation
+from tests.helpers import MORNING
+
+
+def window_on(qtbot: QtBot, folder: Path, clock: FakeClock) -> MainWindow:
+    tk = on(folder, "Lee", "1234567893", clock)
+    window = MainWindow(SessionController(tk), save_to_disk=False)
+    window.ask_on_close = lambda: "keep"  # type: ignore[method-assign]
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_the_window_shows_the_clinic_and_sends_what_it_records(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    # At the table, Kim is treating Bo with manual therapy right now.
+    treat(table, "Kim", "Bo Chen", "MRN-2", [("97140", 12)], end=False)
+    tk = on(table, "Kim", "1245319599", FakeClock(MORNING.replace(minute=12)))
+    tk.start("97140")
+    tk.store.close()
+    BackgroundSync.once(on(table, "Kim", "1245319599"))
+
+    clock = FakeClock(MORNING.replace(minute=20))
+    window = window_on(qtbot, gym, clock)
+    window.show_clinic_view()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())][-1] == "Clinic today"
+    window.controller.start_visit("Ada Park", Payer.MEDICARE, mrn="MRN-1")
+    window.controller.toggle("97110")
+    sync_keeper = on(gym, "Lee", "1234567893", clock)
+    news = BackgroundSync.once(sync_keeper)
+    window.clinic_news.emit(news)
+
+    assert window.clinic_state is not None and window.clinic_panel is not None
+    assert window.clinic_state.text() == "Clinic ✓ up to date (sent at 10:20)"
+    assert "nothing waiting to be sent" in window.clinic_panel.status.text()
+    rows = window.clinic_panel.rows()
+    assert ["Kim", "Bo Chen", "97140 for 8 minutes", "10:00", "vm"] in [
+        [*row[:4], "vm"] for row in rows
+    ]
+    assert any(row[:3] == ["Lee", "Ada Park", "97110, just started"] for row in rows)
+    sync_keeper.store.close()
+    same_records(clinic_db, gym)
+
+
+def test_the_clinic_out_of_reach_is_said_and_records_wait(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = workstation(tmp_path, "gym")
+    joined(clinic_db, capsys, gym)
+    clock = FakeClock(MORNING)
+    window = window_on(qtbot, gym, clock)
+    clinic_db.server.stop()
+    try:
+        window.controller.start_visit("Ada Park", Payer.MEDICARE)
+        window.controller.toggle("97110")  # the timer starts: nothing waits on the network
+        assert window.controller.tally() is not None
+        sync_keeper = on(gym, "Lee", "1234567893", clock)
+        window.clinic_news.emit(BackgroundSync.once(sync_keeper))
+        assert window.clinic_state is not None and window.clinic_panel is not None
+        short = window.clinic_state.text()
+        assert short.startswith("Clinic ⚠ not reachable since 10:00 · ") and "waiting" in short
+        assert "cannot be reached" in window.clinic_panel.status.text()
+        assert "The clinic cannot be reached" in window.clinic_panel.empty.text()
+    finally:
+        clinic_db.server.start()
+    window.clinic_news.emit(BackgroundSync.once(sync_keeper))
+    assert window.clinic_state.text().startswith("Clinic ✓ up to date")
+    sync_keeper.store.close()
+    same_records(clinic_db, gym)
+
+
+def test_the_sync_thread_sends_at_once_what_the_window_writes(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ptclock.store import open_store
+
+    gym = workstation(tmp_path, "gym")
+    joined(clinic_db, capsys, gym)
+    window = window_on(qtbot, gym, FakeClock(MORNING))
+    window.show_clinic_view()
+    sync = BackgroundSync(lambda: on(gym, "Lee", "1234567893"), window.clinic_news.emit, every=3600)
+    window.controller.written.connect(sync.nudge)
+    sync.start()
+    try:
+        assert window.clinic_state is not None
+        qtbot.waitUntil(lambda: "up to date" in window.clinic_state.text(), timeout=10_000)
+        window.controller.start_visit("Ada Park", Payer.MEDICARE)
+        # Sent on the nudge, not an hour later.
+        qtbot.waitUntil(
+            lambda: (
+                clinic_db.sql("SELECT count(*) FROM ptclock.records WHERE kind = 'visit'")[0][0]
+                == 1
+            ),
+            timeout=10_000,
+        )
+    finally:
+        sync.stop()
+    store = open_store(gym / DATABASE_NAME)
+    try:
+        qtbot.waitUntil(lambda: store.queued() == 0, timeout=10_000)
+    finally:
+        store.close()
+    same_records(clinic_db, gym)
