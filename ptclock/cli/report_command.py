@@ -22,6 +22,12 @@ def add_parser(subparsers: Any) -> None:
     which.add_argument("--visit", type=int, metavar="ID")
     which.add_argument("--date", metavar="YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE")
+    parser.add_argument(
+        "--clinic",
+        action="store_true",
+        help="the whole clinic's day (with --date), from the clinic database: a section per "
+        "provider in the PDF, every claim once in the CSV",
+    )
     parser.set_defaults(run=run)
 
 
@@ -37,6 +43,8 @@ def run(args: argparse.Namespace) -> int:
         export_visit,
     )
 
+    if args.clinic and args.visit is not None:
+        raise UserError("ptclock report: --clinic goes with --date (the clinic's day)")
     try:
         if args.visit is not None:
             check_destination(args.out, (".pdf",))
@@ -48,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
             ensure_gui()
         if args.visit is not None:
             written = export_visit(keeper, args.visit, args.out)
+        elif args.clinic:
+            from ptclock.clinic.clinic_day import clinic_keeper
+            from ptclock.report.export import export_clinic_day
+
+            with clinic_keeper(keeper, day) as (clinic, _sources, _names):
+                written = export_clinic_day(clinic, day, args.out)
         else:
             written = export_day(keeper, day, args.out)
     except ExportFailed as error:

@@ -9,6 +9,8 @@ providers come out of it unchanged. The edits and fees in force are this compute
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -62,6 +64,17 @@ class ClinicDay:
 
 def clinic_day(keeper: Timekeeper, day: date) -> ClinicDay:
     """Every provider's claims for ``day``, from the clinic database this computer joined."""
+    with clinic_keeper(keeper, day) as (day_keeper, sources, names):
+        return ClinicDay(day, claims_on(day_keeper, day), sources, names)
+
+
+@contextmanager
+def clinic_keeper(
+    keeper: Timekeeper, day: date
+) -> Iterator[tuple[Timekeeper, dict[int, VisitSource], dict[str, str]]]:
+    """A Timekeeper on the clinic's records of ``day`` (in memory, closed afterwards), with
+    where each visit came from and the workstations' names: every reader of one store's day
+    (claims, day reports) reads the clinic's through it."""
     link = keeper.store.clinic_link()
     if link is None:
         raise ClinicError(
@@ -72,11 +85,9 @@ def clinic_day(keeper: Timekeeper, day: date) -> ClinicDay:
         names = dict(connection.execute(f"SELECT origin, name FROM {SCHEMA}.workstations"))
     store, sources = mirror(records, keeper.store)
     try:
-        day_keeper = Timekeeper(store, keeper.clock, keeper.catalog, keeper.settings)
-        claims = claims_on(day_keeper, day)
+        yield Timekeeper(store, keeper.clock, keeper.catalog, keeper.settings), sources, names
     finally:
         store.close()
-    return ClinicDay(day, claims, sources, names)
 
 
 def fetch_day(connection: Any, day: date) -> list[ClinicRecord]:

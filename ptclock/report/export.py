@@ -16,13 +16,14 @@ import re
 import secrets
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from ptclock.claim_desk import claim_for_visit_id, claims_on, modifier_reasons
 from ptclock.claims import Claim
 from ptclock.report.csv_export import day_csv
-from ptclock.report.html import day_document, visit_document
+from ptclock.report.html import clinic_day_document, day_document, visit_document
 from ptclock.report.model import (
     ClaimSummary,
     DaySummary,
@@ -84,11 +85,11 @@ def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
     return visit_summary(tally, configured.for_visit(tally.record.visit), claim)
 
 
-def day_model(keeper: Timekeeper, day: date) -> DaySummary:
-    """The configured provider's day: the visits recorded for them, and those recorded
-    before any provider was set (``Provider.treated``) — never filtered by a name typed
-    in the settings after the visits began — and the date's claims they are on."""
-    provider = Provider.from_settings(keeper.settings)
+def day_model(keeper: Timekeeper, day: date, provider: Provider | None = None) -> DaySummary:
+    """The configured provider's (or ``provider``'s) day: the visits recorded for them, and
+    those recorded before any provider was set (``Provider.treated``) — never filtered by a
+    name typed in the settings after the visits began — and the date's claims they are on."""
+    provider = provider or Provider.from_settings(keeper.settings)
     visits = [v for v in keeper.store.visits_on(day) if provider.treated(v)]
     if not visits:
         raise ReportError(f"there are no visits on {day.isoformat()}")
@@ -99,7 +100,9 @@ def day_model(keeper: Timekeeper, day: date) -> DaySummary:
         if ids.intersection(claim.visit_ids)
     ]
     tallies = [keeper.tally(v.id) for v in visits]
-    return day_summary(day, tallies, provider, claims)
+    claimed = sorted({visit_id for claim in claims for visit_id in claim.visit_ids})
+    others = [keeper.tally(visit_id) for visit_id in claimed] if len(claimed) > len(ids) else None
+    return day_summary(day, tallies, provider, claims, others)
 
 
 def _summary(keeper: Timekeeper, claim: Claim, configured: Provider) -> ClaimSummary:
@@ -375,6 +378,42 @@ def export_day(keeper: Timekeeper, day: date, path: Path) -> Path:
         require_provider(visit.provider)
     header = f"Day report · {model.provider.name or 'provider'} · {day.isoformat()}"
     return _pdf(keeper, path, day_document(model), header, "Day report")
+
+
+def clinic_day_models(clinic: Timekeeper, day: date) -> list[DaySummary]:
+    """One day per provider of the clinic's visits on ``day`` (``clinic``: a Timekeeper on
+    the clinic's records, ``ptclock.clinic.clinic_day``), by name and NPI as each visit
+    recorded them; the clinic's name and address are this computer's settings."""
+    configured = Provider.from_settings(clinic.settings)
+    providers: dict[tuple[str, str], Provider] = {}
+    for visit in clinic.store.visits_on(day):
+        who = replace(
+            configured,
+            name=visit.provider,
+            credentials=visit.provider_credentials,
+            npi=visit.provider_npi,
+        )
+        providers.setdefault((visit.provider, visit.provider_npi), who)
+    if not providers:
+        raise ReportError(f"the clinic has no visits on {day.isoformat()}")
+    return [day_model(clinic, day, providers[key]) for key in sorted(providers)]
+
+
+def export_clinic_day(clinic: Timekeeper, day: date, path: Path) -> Path:
+    """The clinic's day report: PDF with a section per provider, or CSV with every claim
+    of the day once (a claim two providers share lists both)."""
+    suffix = check_destination(path)
+    days = clinic_day_models(clinic, day)
+    if suffix == ".csv":
+        claims = {claim.visit_ids: claim for d in days for claim in d.claims}
+        merged = replace(days[0], claims=tuple(claims[key] for key in sorted(claims)))
+        return write_atomically(path, day_csv(merged).encode("utf-8"))
+    for one in days:
+        require_provider(one.provider)
+        for visit in one.visits:
+            require_provider(visit.provider)
+    header = f"Clinic day report · {day.isoformat()}"
+    return _pdf(clinic, path, clinic_day_document(days), header, "Clinic day report")
 
 
 def suggested_name(summary: VisitSummary) -> str:

@@ -208,9 +208,43 @@ def visit_document(summary: VisitSummary) -> str:
 
 
 def day_document(day: DaySummary) -> str:
+    return f"<html><head><style>{STYLE}</style></head><body>{day_body(day)}</body></html>"
+
+
+def clinic_day_document(days: list[DaySummary]) -> str:
+    """The clinic's day: a page that counts every provider's day, then one section per
+    provider (its own day report, each starting on a new page). A claim shared by two
+    providers (one patient treated by both) is in both sections and counted once here."""
+    first = days[0]
+    claims = {claim.visit_ids: claim for day in days for claim in day.claims}
+    units = sum(claim.total_units for claim in claims.values())
     parts = [
         f"<html><head><style>{STYLE}</style></head><body>",
-        _clinic(day.provider),
+        _clinic(first.provider),
+        f"<h1>Clinic day report {first.day.isoformat()}</h1>",
+        f"<p>{len(days)} provider{'' if len(days) == 1 else 's'}, {len(claims)} "
+        f"claim{'' if len(claims) == 1 else 's'}, {units} unit{'' if units == 1 else 's'}.</p>",
+        GRID,
+        "<thead><tr><th>Provider</th><th>NPI</th><th>Visits</th><th>Claims</th>"
+        "<th>Units</th><th>Timed minutes</th></tr></thead><tbody>",
+    ]
+    for day in days:
+        parts.append(
+            f"<tr><td>{text(day.provider.signature_name or '(no provider set)')}</td>"
+            f"<td>{text(day.provider.npi) or '—'}</td><td>{len(day.visits)}</td>"
+            f"<td>{len(day.claims)}</td><td>{day.total_units}</td>"
+            f"<td>{day.timed_minutes}</td></tr>"
+        )
+    parts.append("</tbody></table>")
+    for day in days:
+        parts.append(day_body(day, new_page=True))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def day_body(day: DaySummary, new_page: bool = False) -> str:
+    parts = [
+        _clinic(day.provider, new_page),
         f"<h1>Day report {day.day.isoformat()}</h1>",
         f"<p>Provider: {_provider_line(day.provider)}</p>",
         "<h2>Claims</h2>",
@@ -258,5 +292,4 @@ def day_document(day: DaySummary) -> str:
     parts += [f'<p class="warn">⚠ {text(warning)}</p>' for warning in day.warnings]
     for summary in day.visits:
         parts.append(visit_body(summary, new_page=True))
-    parts.append("</body></html>")
     return "\n".join(parts)

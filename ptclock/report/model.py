@@ -382,22 +382,8 @@ def covered_and_overlap(intervals: list[tuple[datetime, datetime]]) -> tuple[int
     return int(union.total_seconds() // 60), int((total - union).total_seconds() // 60)
 
 
-def day_summary(
-    day: date,
-    tallies: Sequence[VisitTally],
-    provider: Provider,
-    claims: Sequence[ClaimSummary],
-) -> DaySummary:
-    """The provider's day: ``tallies`` are their visits, ``claims`` the date's claims those
-    visits are on (each visit on exactly one)."""
-    claim_of = {visit_id: claim for claim in claims for visit_id in claim.visit_ids}
-    visits = tuple(
-        visit_summary(
-            tally, provider.for_visit(tally.record.visit), claim_of[tally.record.visit.id]
-        )
-        for tally in tallies
-    )
-    intervals = [
+def _timed_intervals(tallies: Sequence[VisitTally]) -> list[tuple[datetime, datetime]]:
+    return [
         (block.started_at, block.ended_at or tally.now)
         for tally in tallies
         for line in tally.codes
@@ -405,7 +391,30 @@ def day_summary(
         for block in line.blocks
         if (block.ended_at or tally.now) > block.started_at
     ]
-    covered, overlap = covered_and_overlap(intervals)
+
+
+def day_summary(
+    day: date,
+    tallies: Sequence[VisitTally],
+    provider: Provider,
+    claims: Sequence[ClaimSummary],
+    claimed: Sequence[VisitTally] | None = None,
+) -> DaySummary:
+    """The provider's day: ``tallies`` are their visits, ``claims`` the date's claims those
+    visits are on (each visit on exactly one), ``claimed`` every visit on those claims
+    (default: ``tallies``). A claim another provider shares (one patient, one day, both
+    treating) bills their minutes too, so the clock time its minutes are checked against
+    is every claimed visit's; the overlap warning stays this provider's own."""
+    claim_of = {visit_id: claim for claim in claims for visit_id in claim.visit_ids}
+    visits = tuple(
+        visit_summary(
+            tally, provider.for_visit(tally.record.visit), claim_of[tally.record.visit.id]
+        )
+        for tally in tallies
+    )
+    covered, overlap = covered_and_overlap(_timed_intervals(tallies))
+    if claimed is not None:
+        covered = covered_and_overlap(_timed_intervals(claimed))[0]
     return DaySummary(
         day=day,
         provider=provider,

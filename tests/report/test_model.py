@@ -112,3 +112,27 @@ def test_covered_time_counts_overlaps_once() -> None:
         ]
     )
     assert (covered, overlap) == (21, 5)
+
+
+def test_a_claim_shared_with_another_provider_is_no_false_correction_warning(
+    clinic: Timekeeper, clock: FakeClock
+) -> None:
+    """Lee and Kim both treat Ada on one install: the day's claim pools their minutes. Lee's
+    day checks those minutes against both their timers' clock time, not Lee's alone."""
+    from dataclasses import replace
+
+    from ptclock.report.export import day_model
+
+    clinic.new_visit("Ada Lovelace", Payer.MEDICARE, mrn="A1")
+    clinic.start("97110")
+    clock.advance(minutes=6)
+    clinic.end()
+    clinic.settings = replace(clinic.settings, provider="Sam Kim", npi="1245319599")
+    clinic.new_visit("Ada Lovelace", Payer.MEDICARE, mrn="A1")
+    clinic.start("97140")
+    clock.advance(minutes=5)
+    clinic.end()
+    lee = day_model(clinic, date(2026, 11, 27), PROVIDER)
+    (claim,) = lee.claims
+    assert claim.timed_minutes == 11 and lee.covered_minutes == 11
+    assert lee.warnings == ()

@@ -1,0 +1,88 @@
+"""The clinic's day report, PDF and CSV, from the clinic database (issue 17)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.clinic.conftest import Clinic
+from tests.clinic.test_clinic_faults import joined
+from tests.clinic.workstations import cli, treat, workstation
+from tests.helpers import MORNING
+from tests.report.conftest import pdf_text
+
+
+def two_providers(clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
+    treat(gym, "Lee", "Cy Diaz", "MRN-3", [("97530", 25)], start=MORNING.replace(hour=16))
+    treat(
+        table,
+        "Kim",
+        "Ada Park",
+        "MRN-1",
+        [("97140", 5)],
+        start=MORNING.replace(minute=20),
+        npi="1245319599",
+    )
+    for folder in (gym, table):
+        assert cli(capsys, folder, "sync", "--once")[0] == 0
+    return gym
+
+
+def test_the_clinic_day_csv_lists_every_claim_once(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = two_providers(clinic_db, tmp_path, capsys)
+    out = tmp_path / "clinic-day.csv"
+    status, printed, err = cli(
+        capsys, gym, "report", "--date", "2026-11-27", "--clinic", "--out", str(out)
+    )
+    assert (status, err) == (0, ""), err
+    assert printed.strip() == str(out)
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    shown = [(r["patient"], r["code"], r["units"], r["provider"]) for r in rows]
+    # Ada's claim is shared by Lee and Kim (pooled: 11 minutes, 1 unit) and listed once.
+    assert shown == [("Ada Park", "97110", "1", "Lee; Kim"), ("Cy Diaz", "97530", "2", "Lee")]
+    assert out.stat().st_mode & 0o077 == 0  # owner-only, like every export
+
+
+def test_the_clinic_day_pdf_has_a_section_per_provider(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = two_providers(clinic_db, tmp_path, capsys)
+    out = tmp_path / "clinic-day.pdf"
+    status, _, err = cli(
+        capsys, gym, "report", "--date", "2026-11-27", "--clinic", "--out", str(out)
+    )
+    assert (status, err) == (0, ""), err
+    text = " ".join(pdf_text(out).split())
+    assert "Clinic day report 2026-11-27" in text
+    assert "2 providers, 2 claims, 3 units." in text
+    assert text.count("Day report 2026-11-27") == 2  # one section per provider
+    kim = text.index("Provider: Kim, PT")
+    lee = text.index("Provider: Lee, PT")
+    assert kim < lee  # sections by name
+    assert "Cy Diaz" not in text[kim:lee]  # Kim's section holds Kim's patients only
+    # Ada's claim pools Lee's and Kim's minutes: checked against both their clock time,
+    # so no false "manual corrections" warning in either section.
+    assert "exceed the clock time covered" not in text
+
+
+def test_a_clinic_day_with_no_visits_is_one_sentence(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = two_providers(clinic_db, tmp_path, capsys)
+    out = tmp_path / "empty.csv"
+    status, printed, err = cli(
+        capsys, gym, "report", "--date", "2026-11-26", "--clinic", "--out", str(out)
+    )
+    assert status == 2 and printed == ""
+    assert "the clinic has no visits on 2026-11-26" in err
+    assert not out.exists()
