@@ -440,7 +440,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument(
-        "--only", default="", help="comma list: startup,idle,history,encryption,reports,ncci"
+        "--only",
+        default="",
+        help="comma list: startup,idle,history,encryption,reports,ncci,clinic",
     )
     parser.add_argument(
         "--freeze", action="store_true", help="build the frozen app first (PyInstaller)"
@@ -449,7 +451,7 @@ def main() -> int:
     wanted = (
         set(args.only.split(","))
         if args.only
-        else {"startup", "idle", "history", "encryption", "reports", "ncci"}
+        else {"startup", "idle", "history", "encryption", "reports", "ncci", "clinic"}
     )
     idle_seconds = 10.0 if args.quick else 30.0
     scales = [0.1, 1.0] if args.quick else [1.0, 10.0]
@@ -521,6 +523,11 @@ def main() -> int:
         if "ncci" in wanted:
             print("NCCI import…", flush=True)
             rows += ncci(work, 200_000 if args.quick else 1_000_000)
+        if "clinic" in wanted:
+            print("clinic (a real PostgreSQL on loopback)…", flush=True)
+            from benchmarks.clinic import clinic
+
+            rows += clinic(work, args.quick)
     print()
     print(
         f"ptclock benchmarks — {platform.machine()}, {os.cpu_count()} cores, "

@@ -37,6 +37,7 @@ def main() -> int:
     window.tabs.setCurrentIndex(1)
     app.processEvents()
     window.grab().save(str(IMAGES / "documentation.png"))
+    clinic_today(window, app)
     window.tabs.setCurrentIndex(0)
     window.enter_compact()
     app.processEvents()
@@ -56,9 +57,42 @@ def main() -> int:
     )
     pdf.unlink()
     keeper.store.close()
-    names = [*shots, "documentation.png", "compact-mode.png", "visit-summary.png"]
+    names = [*shots, "documentation.png", "clinic-today.png", "compact-mode.png"]
+    names.append("visit-summary.png")
     print("wrote", ", ".join(names))
     return 0
+
+
+def clinic_today(window: MainWindow, app: QApplication) -> None:
+    """The Clinic today tab as a workstation of a clinic shows it: the news its sync thread
+    hands the window (here made up, so no clinic database is needed for the picture)."""
+    from datetime import timedelta
+
+    from ptclock.clinic.background import ClinicNews
+    from ptclock.clinic.clinic_now import Treating
+
+    now = window.controller.local_now()
+    treating = (
+        Treating("Gym", "Jordan Lee", "Ada Lovelace", "open", now - timedelta(minutes=21),
+                 (("97110", now - timedelta(minutes=9)),)),
+        Treating("Table 2", "Sam Kim", "Bo Chen", "open", now - timedelta(minutes=14),
+                 (("97140", now - timedelta(minutes=14)),)),
+        Treating("Front desk", "Ana Ruiz", "Cy Diaz", "paused", now - timedelta(minutes=32), ()),
+    )  # fmt: skip
+    sent = now.strftime("%H:%M")
+    window.show_clinic_view()
+    window.clinic_news.emit(
+        ClinicNews(
+            f"Clinic: nothing waiting to be sent; last sent at {sent}.",
+            f"Clinic ✓ up to date (sent at {sent})",
+            True,
+            treating,
+        )
+    )
+    assert window.clinic_panel is not None
+    window.tabs.setCurrentWidget(window.clinic_panel)
+    app.processEvents()
+    window.grab().save(str(IMAGES / "clinic-today.png"))
 
 
 if __name__ == "__main__":

@@ -145,33 +145,46 @@ def _why(claim: Claim, code: str, name: str) -> str:
 
 
 def _claims(keeper: Timekeeper, day: date, visits: Sequence[Visit]) -> list[Claim]:
-    tallies = [keeper.tally(visit.id) for visit in visits]
+    tallies = keeper.tallies([visit.id for visit in visits])
     overrides = overrides_of(keeper, (visit.id for visit in visits))
     medicare = {v.patient_id for v in visits if v.payer is Payer.MEDICARE and v.patient_id}
-    spent = {patient: _spent_before(keeper, patient, day) for patient in sorted(medicare)}
+    spent = _spent_before(keeper, sorted(medicare), day)
     return claims_for_date(day, tallies, claim_rules(keeper), overrides, spent)
 
 
-def _spent_before(keeper: Timekeeper, patient_id: int, day: date) -> Decimal:
-    """The patient's estimated Medicare spending on their claims of ``day``'s year before
-    ``day`` (the KX year-to-date); recomputed only after a write."""
+def _spent_before(keeper: Timekeeper, patients: Sequence[int], day: date) -> dict[int, Decimal]:
+    """Each patient's estimated Medicare spending on their claims of ``day``'s year before
+    ``day`` (the KX year-to-date); recomputed only after a write. The earlier visits of all
+    the patients not known yet are read and billed together."""
     version = (keeper.revision, keeper.store.data_version())
     cached = _spent.get(keeper)
     if cached is None or cached[0] != version:
         cached = (version, {})
         _spent[keeper] = cached
     known = cached[1]
-    if (patient_id, day) not in known:
-        earlier = keeper.store.visits_of_patient(
-            patient_id, date(day.year, 1, 1), day - timedelta(days=1)
-        )
+    wanted = [patient for patient in patients if (patient, day) not in known]
+    if wanted and not keeper.store.fees():
+        # No fee schedule: no claim has an estimated payment, so every year-to-date is 0
+        # without billing the year again.
+        known.update({(patient, day): Decimal(0) for patient in wanted})
+        wanted = []
+    if wanted:
+        earlier = [
+            visit
+            for patient in wanted
+            for visit in keeper.store.visits_of_patient(
+                patient, date(day.year, 1, 1), day - timedelta(days=1)
+            )
+        ]
         before = build_claims(
-            [keeper.tally(visit.id) for visit in earlier],
+            keeper.tallies([visit.id for visit in earlier]),
             claim_rules(keeper),
             overrides_of(keeper, (visit.id for visit in earlier)),
         )
-        known[patient_id, day] = medicare_spending(before).get(patient_id, Decimal(0))
-    return known[patient_id, day]
+        spending = medicare_spending(before)
+        for patient in wanted:
+            known[patient, day] = spending.get(patient, Decimal(0))
+    return {patient: known[patient, day] for patient in patients}
 
 
 def tallies_of(keeper: Timekeeper, claim: Claim) -> list[VisitTally]:

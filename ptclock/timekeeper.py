@@ -7,7 +7,7 @@ The window's controller and the CLI both go through it, so they cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -125,6 +125,33 @@ class Timekeeper:
             self._records[visit_id] = (key, record)
             cached = self._records[visit_id]
         return tally(cached[1], self.clock.now(), self.catalog, self.settings.long_timer_minutes)
+
+    def tallies(self, visit_ids: Sequence[int]) -> list[VisitTally]:
+        """``tally`` of many visits, in that order; the records not cached are read together
+        (``Store.records``): a year of a patient's claims, a clinic's day."""
+        version = (self._revision, self.store.data_version())
+        records: dict[int, VisitRecord] = {}
+        for visit_id in dict.fromkeys(visit_ids):
+            cached = self._records.get(visit_id)
+            if cached is not None and cached[0] == (visit_id, *version):
+                records[visit_id] = cached[1]
+        missing = [visit_id for visit_id in dict.fromkeys(visit_ids) if visit_id not in records]
+        if missing:
+            loaded = self.store.records(missing)
+            if len(self._records) + len(loaded) > 1000:
+                self._records.clear()  # a window open for months stays small
+            for visit_id, record in loaded.items():
+                self._records[visit_id] = ((visit_id, *version), record)
+            records.update(loaded)
+        now = self.clock.now()
+        found = []
+        for visit_id in visit_ids:
+            if visit_id not in records:
+                raise TimekeeperError(f"there is no visit {visit_id}")
+            found.append(
+                tally(records[visit_id], now, self.catalog, self.settings.long_timer_minutes)
+            )
+        return found
 
     # -- visits -------------------------------------------------------------------------
 

@@ -36,18 +36,29 @@ _DAY = f"""
         WHERE p.kind = 'patient' AND p.body->>'mrn' <> '' AND p.body->>'mrn' IN (
             SELECT q.body->>'mrn' FROM {SCHEMA}.records q
             WHERE q.kind = 'patient' AND q.patient IN (SELECT patient FROM day_visits))
-    ), year_visits AS (
+    ), earlier_visits AS (
+        -- Earlier in the year: only Medicare visits count towards the KX threshold.
         SELECT DISTINCT visit FROM {SCHEMA}.records
-        WHERE kind = 'visit' AND day BETWEEN %(first)s AND %(day)s
-          AND patient IN (SELECT patient FROM same)
+        WHERE kind = 'visit' AND day >= %(first)s AND day < %(day)s
+          AND body->>'payer' = 'medicare' AND patient IN (SELECT patient FROM same)
+    ), wanted AS (
+        SELECT visit FROM day_visits UNION SELECT visit FROM earlier_visits
     )
-    SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text
-    FROM {SCHEMA}.records
-    WHERE (kind = 'patient' AND patient IN (SELECT patient FROM same))
-       OR (kind <> 'patient' AND visit IN (SELECT visit FROM year_visits))
-       OR (kind = 'audit' AND body->>'action' IN ('clock_set', 'suspend')
-           AND origin IN (SELECT DISTINCT origin FROM {SCHEMA}.records
-                          WHERE visit IN (SELECT visit FROM year_visits)))
+    SELECT * FROM (
+        SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text, received_at
+        FROM {SCHEMA}.records
+        WHERE kind = 'patient' AND patient IN (SELECT patient FROM same)
+        UNION ALL
+        SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text, received_at
+        FROM {SCHEMA}.records
+        WHERE visit IN (SELECT visit FROM wanted) AND kind <> 'patient'
+        UNION ALL
+        SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text, received_at
+        FROM {SCHEMA}.records
+        WHERE kind = 'audit' AND body->>'action' IN ('clock_set', 'suspend') AND visit IS NULL
+          AND origin IN (SELECT DISTINCT r.origin FROM {SCHEMA}.records r
+                         WHERE r.kind = 'visit' AND r.visit IN (SELECT visit FROM wanted))
+    ) found
     ORDER BY received_at, origin, seq
 """
 
@@ -93,4 +104,4 @@ def clinic_keeper(
 def fetch_day(connection: Any, day: date) -> list[ClinicRecord]:
     first = date(day.year, 1, 1)
     rows = connection.execute(_DAY, {"day": day, "first": first})
-    return [ClinicRecord(*row) for row in rows]
+    return [ClinicRecord(*row[:8]) for row in rows]

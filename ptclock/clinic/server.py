@@ -28,6 +28,9 @@ def connected(address: ClinicAddress, *, check_schema: bool = True) -> Iterator[
     except psycopg.Error as error:
         raise ClinicError(in_words(error, where)) from None
     try:
+        # Short, indexed queries: PostgreSQL's JIT compiler would spend more time compiling
+        # them (measured: 265 ms of a 280 ms query) than running them.
+        connection.execute("SET jit = off")
         if check_schema:
             found = server_schema.version(connection)
             if found == 0:

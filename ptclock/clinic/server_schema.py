@@ -50,6 +50,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE INDEX records_patient ON {SCHEMA}.records (patient) WHERE patient IS NOT NULL",
         f"CREATE INDEX records_visit ON {SCHEMA}.records (visit) WHERE visit IS NOT NULL",
         f"CREATE INDEX records_mrn ON {SCHEMA}.records ((body->>'mrn')) WHERE kind = 'patient'",
+        # A clock set or a sleep while a timer ran (no visit of its own): the day's bill
+        # reads them per workstation.
+        f"CREATE INDEX records_clock ON {SCHEMA}.records (origin) WHERE kind = 'audit' "
+        "AND visit IS NULL AND body->>'action' IN ('clock_set', 'suspend')",
         f"""CREATE FUNCTION {SCHEMA}.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION 'clinic records are append-only: % is refused', TG_OP;

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -494,6 +494,58 @@ class Store(BillingData, ClinicLinkData):
             tuple(self.clock_notes(visit)),
         )
 
+    def records(self, visit_ids: Sequence[int]) -> dict[int, VisitRecord]:
+        """The records of many visits at once (``record`` for each, in a few queries per
+        500 visits rather than five per visit): what a day's or a year's claims read."""
+        found: dict[int, VisitRecord] = {}
+        clock_rows = self.connection.execute(
+            "SELECT id, at, action, after FROM audit WHERE action IN ('clock_set', 'suspend') "
+            "ORDER BY id"
+        ).fetchall()
+        for start in range(0, len(visit_ids), 500):
+            chunk = tuple(visit_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            segments: dict[int, list[Segment]] = {visit_id: [] for visit_id in chunk}
+            for row in self.connection.execute(
+                "SELECT id, visit_id, code, started_at, ended_at, performer FROM segments "
+                f"WHERE visit_id IN ({marks}) ORDER BY started_at, id",
+                chunk,
+            ):
+                segments[row[1]].append(_segment(row))
+            adjustments: dict[int, list[Adjustment]] = {visit_id: [] for visit_id in chunk}
+            for row in self.connection.execute(
+                "SELECT id, visit_id, code, seconds, reason, made_at, transfer_id "
+                f"FROM adjustments WHERE visit_id IN ({marks}) ORDER BY made_at, id",
+                chunk,
+            ):
+                adjustments[row[1]].append(
+                    Adjustment(row[0], row[1], row[2], row[3], row[4], from_text(row[5]), row[6])
+                )
+            notes: dict[int, list[CodeNote]] = {visit_id: [] for visit_id in chunk}
+            for row in self.connection.execute(
+                "SELECT visit_id, code, body_part, exercises, goal FROM code_notes "
+                f"WHERE visit_id IN ({marks}) ORDER BY code",
+                chunk,
+            ):
+                notes[row[0]].append(CodeNote(*row[1:]))
+            first_audit = dict(
+                self.connection.execute(
+                    f"SELECT visit_id, min(id) FROM audit WHERE visit_id IN ({marks}) "
+                    "GROUP BY visit_id",
+                    chunk,
+                ).fetchall()
+            )
+            for visit in self._visits(f"v.id IN ({marks})", chunk):
+                after = first_audit.get(visit.id, 0)
+                found[visit.id] = VisitRecord(
+                    visit,
+                    tuple(segments[visit.id]),
+                    tuple(adjustments[visit.id]),
+                    tuple(notes[visit.id]),
+                    tuple(_clock_notes(visit.id, (r[1:] for r in clock_rows if r[0] > after))),
+                )
+        return found
+
     def clock_notes(self, visit: Visit) -> list[ClockNote]:
         """Sleeps and clock changes recorded while one of the visit's timers ran."""
         # By the order of the audit trail, not by time: a clock set back writes a time
@@ -503,15 +555,7 @@ class Store(BillingData, ClinicLinkData):
             "AND id > (SELECT coalesce(min(id), 0) FROM audit WHERE visit_id = ?) ORDER BY id",
             (visit.id,),
         )
-        found = []
-        for at, action, after in rows:
-            data = json.loads(after) if after else {}
-            codes = tuple(
-                str(code) for visit_id, code in data.get("running", []) if visit_id == visit.id
-            )
-            if codes:
-                found.append(ClockNote(from_text(at), action, int(data.get("seconds", 0)), codes))
-        return found
+        return _clock_notes(visit.id, rows)
 
     # -- audit --------------------------------------------------------------------------
 
@@ -602,6 +646,17 @@ class Store(BillingData, ClinicLinkData):
 
     def integrity(self) -> list[str]:
         return [row[0] for row in self.connection.execute("PRAGMA integrity_check")]
+
+
+def _clock_notes(visit_id: int, rows: Iterable[tuple[str, str, str | None]]) -> list[ClockNote]:
+    """The clock-change audit lines (at, action, after) that touched ``visit_id``'s timers."""
+    found = []
+    for at, action, after in rows:
+        data = json.loads(after) if after else {}
+        codes = tuple(str(code) for running, code in data.get("running", []) if running == visit_id)
+        if codes:
+            found.append(ClockNote(from_text(at), action, int(data.get("seconds", 0)), codes))
+    return found
 
 
 def _segment(row: tuple[Any, ...]) -> Segment:
