@@ -36,6 +36,11 @@ def add_parsers(subparsers: Any) -> None:
         "init", help="create ptclock's schema and roles in the clinic database (IT, once)"
     )
     init.add_argument("url", metavar="URL", help="postgresql://OWNER@HOST/DATABASE")
+    init.add_argument(
+        "--clinic-name", metavar="NAME", help="the clinic's name on every workstation's reports"
+    )
+    init.add_argument("--address", metavar="TEXT", help="the clinic's address on the reports")
+    init.add_argument("--page-size", choices=("letter", "a4"), help="the reports' page size")
     init.set_defaults(run=run_init)
     join = actions.add_parser("join", help="join this computer to the clinic database")
     join.add_argument("url", metavar="URL", help="postgresql://USER[:PASSWORD]@HOST/DATABASE")
@@ -80,8 +85,21 @@ def run_init(args: argparse.Namespace) -> int:
     from ptclock.clinic.server import connected
 
     address = addresses.parse(args.url)
+    values = {
+        key: value
+        for key, value in (
+            ("clinic_name", args.clinic_name),
+            ("clinic_address", args.address),
+            ("page_size", args.page_size),
+        )
+        if value is not None
+    }
+    for key, value in values.items():
+        if not value.strip() or len(value) > 500 or "\x00" in value:
+            raise UserError(f"--{key.replace('_', '-')}: {shown(value)} is not a usable value")
     with connected(address, check_schema=False) as connection:
         ran = server_schema.migrate(connection)
+        server_schema.share(connection, values)
     where = address.shown()
     if ran:
         print(f"The clinic database at {where} is ready (schema {server_schema.NEWEST}).")
@@ -129,6 +147,7 @@ def run_join(args: argparse.Namespace) -> int:
             f"joined, but the first sync failed: {error}. The {queued} records stay queued "
             "on this computer; ptclock sync sends them"
         ) from None
+    _apply_shared(keeper, result.shared)
     print(f"Sent {result.sent} record{'' if result.sent == 1 else 's'} (of {queued} queued).")
     return 0
 
@@ -165,6 +184,7 @@ def run_sync(args: argparse.Namespace) -> int:
     link_of(keeper)
     if args.once:
         result = sync_once(keeper)
+        _apply_shared(keeper, result.shared)
         print(_result_words(result))
         return 0
     stop = threading.Event()
@@ -172,14 +192,27 @@ def run_sync(args: argparse.Namespace) -> int:
     def report(outcome: SyncResult | ClinicError) -> None:
         if isinstance(outcome, ClinicError):
             print(f"ptclock: {outcome} (trying again in {args.every:g} s)", file=sys.stderr)
-        elif outcome.sent or outcome.pulled:
-            print(_result_words(outcome), flush=True)
+        else:
+            _apply_shared(keeper, outcome.shared)
+            if outcome.sent or outcome.pulled:
+                print(_result_words(outcome), flush=True)
 
     try:
         run(keeper, args.every, stop, report)
     except KeyboardInterrupt:
         stop.set()
     return 0
+
+
+def _apply_shared(keeper: Any, shared: dict[str, str]) -> None:
+    """The settings the clinic shares, into this computer's settings.json (when changed)."""
+    from ptclock.clinic.sync import with_shared
+    from ptclock.settings import save_settings
+
+    settings = with_shared(keeper.settings, shared)
+    if settings != keeper.settings:
+        save_settings(settings)
+        keeper.settings = settings
 
 
 def _result_words(result: Any) -> str:

@@ -30,6 +30,8 @@ class ClinicNews:
     reachable: bool
     treating: tuple[Treating, ...] = field(default=())
     """Who is treating whom now (empty while the clinic cannot be reached)."""
+    shared: tuple[tuple[str, str], ...] = field(default=())
+    """The settings the clinic shares, for the window to apply."""
 
 
 class BackgroundSync:
@@ -78,9 +80,10 @@ class BackgroundSync:
     def once(keeper: Timekeeper) -> ClinicNews:
         """One round: sync, look at the clinic, say how it stands."""
         day = today(keeper.clock)
+        shared: dict[str, str] = {}
         try:
-            _result, treating = sync_and_look(keeper, lambda c: treating_now(c, day))
-            reachable = True
+            result, treating = sync_and_look(keeper, lambda c: treating_now(c, day))
+            reachable, shared = True, result.shared
         except ClinicError:
             treating, reachable = [], False
         now = keeper.clock.now().astimezone(keeper.clock.zone())
@@ -90,4 +93,5 @@ class BackgroundSync:
             short_status(link, queued, now),
             reachable,
             tuple(treating),
+            tuple(sorted(shared.items())),
         )

@@ -63,8 +63,24 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON {SCHEMA}.records "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.append_only()",
     ),
+    (
+        # Settings the clinic shares (its name and address on every report, the page size),
+        # set by the clinic's IT person (ptclock clinic init … --clinic-name …): each value
+        # a new row, the latest one in force, none ever rewritten.
+        f"""CREATE TABLE {SCHEMA}.clinic_settings (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            key text NOT NULL CHECK (key IN ('clinic_name', 'clinic_address', 'page_size')),
+            value text NOT NULL,
+            set_at timestamptz NOT NULL DEFAULT now(),
+            set_by text NOT NULL DEFAULT current_user
+        )""",
+        f"CREATE TRIGGER clinic_settings_append_only BEFORE UPDATE OR DELETE "
+        f"ON {SCHEMA}.clinic_settings FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.append_only()",
+    ),
 )
 """Each migration: its statements, run in one transaction with its schema_version row."""
+
+SHARED_SETTINGS = ("clinic_name", "clinic_address", "page_size")
 
 NEWEST = len(MIGRATIONS)
 
@@ -119,14 +135,32 @@ def _grant(connection: Any) -> None:
             connection.execute(f"CREATE ROLE {role} NOLOGIN")
     for role in (WORKSTATION_ROLE, READER_ROLE):
         connection.execute(f"GRANT USAGE ON SCHEMA {SCHEMA} TO {role}")
-        connection.execute(
-            f"GRANT SELECT ON {SCHEMA}.records, {SCHEMA}.workstations, "
-            f"{SCHEMA}.schema_version TO {role}"
-        )
+        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {role}")
     connection.execute(
         f"GRANT INSERT ON {SCHEMA}.records, {SCHEMA}.workstations TO {WORKSTATION_ROLE}"
     )
     connection.execute(f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC")
+
+
+def share(connection: Any, values: dict[str, str]) -> None:
+    """Set settings the clinic shares (the owner's connection: workstations may not)."""
+    for key, value in values.items():
+        connection.execute(
+            f"INSERT INTO {SCHEMA}.clinic_settings (key, value) VALUES (%s, %s)", (key, value)
+        )
+
+
+def shared(connection: Any) -> dict[str, str]:
+    """The settings the clinic shares: each key's latest value (none before schema 2)."""
+    exists = connection.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (f"{SCHEMA}.clinic_settings",)
+    )
+    if not exists.fetchone()[0]:
+        return {}
+    rows = connection.execute(
+        f"SELECT DISTINCT ON (key) key, value FROM {SCHEMA}.clinic_settings ORDER BY key, id DESC"
+    )
+    return {str(key): str(value) for key, value in rows}
 
 
 class TooNew(Exception):

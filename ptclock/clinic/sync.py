@@ -24,14 +24,16 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from ptclock.clinic import address as addresses
+from ptclock.clinic import server_schema
 from ptclock.clinic.errors import ClinicError
 from ptclock.clinic.server import connected
 from ptclock.clinic.server_schema import SCHEMA
+from ptclock.settings import PAGE_SIZES, Settings
 from ptclock.store.clinic_link import ClinicRecord, LinkRow
 from ptclock.timekeeper import Timekeeper
 
@@ -46,6 +48,8 @@ class SyncResult:
     """New records kept from the clinic."""
     queued: int
     """Records still waiting (0 after a sync that worked)."""
+    shared: dict[str, str] = field(default_factory=dict)
+    """The settings the clinic shares (``server_schema.shared``), to apply here."""
 
 
 def link_of(keeper: Timekeeper) -> LinkRow:
@@ -81,13 +85,14 @@ def sync_and_look(
         with connected(address) as connection:
             sent = push(keeper, connection, link.origin)
             pulled = pull_records(keeper, connection, link.origin) if pull else 0
+            shared = server_schema.shared(connection) if pull else {}
             seen = look(connection)
     except ClinicError as error:
         if link_of(keeper).problem != str(error):  # a write only when the words change
             with keeper.store.transaction():
                 keeper.store.note_sync_problem(str(error), stamp(keeper))
         raise
-    return SyncResult(sent, pulled, keeper.store.queued()), seen
+    return SyncResult(sent, pulled, keeper.store.queued(), shared), seen
 
 
 def push(keeper: Timekeeper, connection: Any, origin: str) -> int:
@@ -223,6 +228,17 @@ def run(
         except ClinicError as error:
             report(error)
         stop.wait(every)
+
+
+def with_shared(settings: Settings, shared: dict[str, str]) -> Settings:
+    """``settings`` with the values the clinic shares (unknown or invalid ones are left)."""
+    changes: dict[str, str] = {}
+    for key, value in shared.items():
+        if key == "page_size" and value not in PAGE_SIZES:
+            continue
+        if key in server_schema.SHARED_SETTINGS and getattr(settings, key) != value:
+            changes[key] = value
+    return settings.changed(**changes) if changes else settings
 
 
 def status_words(link: LinkRow | None, queued: int, now: datetime) -> str:

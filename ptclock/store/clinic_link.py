@@ -8,6 +8,7 @@ from here, pushes it, and says here how far the clinic has acknowledged it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -156,6 +157,29 @@ class ClinicLinkData:
             else self.connection.execute(f"{query} ORDER BY rowid")
         )
         return [ClinicRecord(*row) for row in rows]
+
+    def clinic_patient_names(self, starting: str = "", limit: int = 20) -> list[str]:
+        """Names on the clinic's patient list (pulled), for picking one as the user types."""
+        pattern = starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.connection.execute(
+            "SELECT DISTINCT json_extract(body, '$.name') AS name FROM clinic_records "
+            "WHERE kind = 'patient' AND name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?",
+            (pattern, limit),
+        )
+        return [row[0] for row in rows]
+
+    def clinic_patients_named(self, name: str) -> list[tuple[str, str, str, str]]:
+        """(clinic id, MRN, date of birth, payer) of each patient on the clinic's list with
+        exactly this name: each one's latest details as the clinic had them."""
+        latest: dict[str, tuple[str, str, str, str]] = {}
+        for (body,) in self.connection.execute(
+            "SELECT body FROM clinic_records WHERE kind = 'patient' "
+            "AND json_extract(body, '$.name') = ? ORDER BY rowid",
+            (name,),
+        ):
+            data = json.loads(body)
+            latest[data["patient"]] = (data["patient"], data["mrn"], data["dob"], data["payer"])
+        return list(latest.values())
 
     def patient_days(self) -> list[tuple[str, str, str]]:
         """(patient uid, MRN, date of service) of this workstation's visits that are not

@@ -264,7 +264,11 @@ class SessionController(QObject):
         return [v for v in self.store.open_visits() if v.date_of_service < this_day]
 
     def patient_names(self, starting: str = "") -> list[str]:
-        return self.store.patient_names(starting, limit=200)
+        """Earlier patients' names, and in a clinic the clinic's patient list too."""
+        names = self.store.patient_names(starting, limit=200)
+        if self.clinic_joined():
+            names = sorted({*names, *self.store.clinic_patient_names(starting, limit=200)})
+        return names
 
     def anything_running(self) -> bool:
         return bool(self.running_segments())
@@ -325,11 +329,23 @@ class SessionController(QObject):
         have that name, only how many (the MRN must then say which)."""
         found = self.store.patients_named(name.strip())
         if not found:
-            return None
+            return self._clinic_patient(name.strip())
         if len(found) > 1:
             return ReturningPatient(None, "", "", len(found))
         (patient,) = found
         return ReturningPatient(patient.last_payer, patient.mrn, patient.dob)
+
+    def _clinic_patient(self, name: str) -> ReturningPatient | None:
+        """A patient only the clinic's list knows (added at the front desk, or seen on
+        another workstation): their MRN, date of birth and payer to start with."""
+        found = self.store.clinic_patients_named(name) if self.clinic_joined() else []
+        if not found:
+            return None
+        if len(found) > 1:
+            return ReturningPatient(None, "", "", len(found))
+        ((_uid, mrn, dob, payer),) = found
+        known = payer if payer in {p.value for p in Payer} else None
+        return ReturningPatient(Payer(known) if known else None, mrn, dob)
 
     def running_elsewhere(self, shown: int | None) -> list[tuple[Visit, str, int]]:
         """Timers running in other open visits than ``shown``: (visit, code, seconds)."""

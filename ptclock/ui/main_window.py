@@ -872,6 +872,14 @@ class MainWindow(QMainWindow):
         self.clinic_panel.show_news(news, self.controller.local_now())
         self.clinic_state.setText(news.short)
         self.clinic_state.setToolTip(news.status)
+        if news.shared:
+            from ptclock.clinic.sync import with_shared
+
+            settings = with_shared(self.controller.settings, dict(news.shared))
+            if settings != self.controller.settings:  # the clinic's name, address, page size
+                if self.save_to_disk:
+                    save_settings(settings)
+                self.controller.apply_settings(settings)
 
     def show_problem(self, message: str) -> None:
         """A refusal or a fault: in the banner until the therapist dismisses it. In compact

@@ -20,7 +20,7 @@ def test_init_then_join_sends_the_workstations_history(
 
     status, out, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert (status, err) == (0, ""), err
-    assert "is ready (schema 1)" in out
+    assert "is ready (schema 2)" in out
     assert clinic_db.owner_url.split("@")[0].split(":")[-1] not in out  # never the password
     status, out, _ = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert status == 0 and "already up to date" in out
@@ -110,7 +110,7 @@ def test_a_newer_clinic_schema_is_refused_and_nothing_changes(
     before = (front / DATABASE_NAME).read_bytes()
     status, out, err = cli(capsys, front, "clinic", "join", clinic_db.workstation_url())
     assert status == 1 and out == ""
-    assert "schema version 99, newer than this ptclock knows (1)" in err
+    assert "schema version 99, newer than this ptclock knows (2)" in err
     assert (front / DATABASE_NAME).read_bytes() == before
     status, _, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert status == 1 and "newer than this ptclock knows" in err
@@ -145,3 +145,69 @@ def test_another_host_gets_verify_full_tls_by_default() -> None:
     assert dict(address.options)["sslmode"] == "verify-full"
     assert address.shown() == "postgresql://ws1@db.clinic.example:5432/ptclock?sslmode=verify-full"
     assert dict(parse("postgresql://ws1@localhost/ptclock").options) == {}
+
+
+def test_settings_the_clinic_shares_reach_every_workstation(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    from ptclock.settings import load_settings
+
+    front = workstation(tmp_path, "front")
+    shared = ("--clinic-name", "Riverside Physical Therapy", "--address", "12 Mill Street")
+    status, _, err = cli(
+        capsys, front, "clinic", "init", clinic_db.owner_url, *shared, "--page-size", "a4"
+    )
+    assert (status, err) == (0, ""), err
+    url = clinic_db.workstation_url()
+    assert cli(capsys, front, "clinic", "join", url)[0] == 0
+    settings = load_settings()
+    assert (settings.clinic_name, settings.clinic_address, settings.page_size) == (
+        "Riverside Physical Therapy",
+        "12 Mill Street",
+        "a4",
+    )
+    # The IT person renames the clinic; the next sync brings it.
+    assert (
+        cli(capsys, front, "clinic", "init", clinic_db.owner_url, "--clinic-name", "Riverside PT")[
+            0
+        ]
+        == 0
+    )
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    assert load_settings().clinic_name == "Riverside PT"
+    # Only the owner sets them: a workstation's login may not.
+    with psycopg.connect(url) as connection, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connection.execute(
+            "INSERT INTO ptclock.clinic_settings (key, value) VALUES ('page_size', 'a4')"
+        )
+
+
+def test_an_older_clinic_schema_is_brought_up_to_date_keeping_every_record(
+    clinic_db: Clinic,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ptclock.clinic import server_schema
+
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    migrations, newest = server_schema.MIGRATIONS, server_schema.NEWEST
+    monkeypatch.setattr(server_schema, "MIGRATIONS", migrations[:1])  # a ptclock of schema 1
+    monkeypatch.setattr(server_schema, "NEWEST", 1)
+    assert cli(capsys, front, "clinic", "init", clinic_db.owner_url)[0] == 0
+    status, _, err = cli(capsys, front, "clinic", "join", clinic_db.workstation_url())
+    assert (status, err) == (0, ""), err
+    before = clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0]
+    monkeypatch.setattr(server_schema, "MIGRATIONS", migrations)  # this ptclock
+    monkeypatch.setattr(server_schema, "NEWEST", newest)
+    status, out, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
+    assert (status, err) == (0, ""), err
+    assert "is ready (schema 2)" in out
+    assert [
+        row[0] for row in clinic_db.sql("SELECT version FROM ptclock.schema_version ORDER BY 1")
+    ] == [1, 2]
+    assert clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0] == before
+    assert cli(capsys, front, "sync", "--once")[0] == 0  # and the workstation syncs on

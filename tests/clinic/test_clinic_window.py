@@ -16,7 +16,7 @@ from ptclock.ui.controller import SessionController
 from ptclock.ui.main_window import MainWindow
 from tests.clinic.conftest import Clinic
 from tests.clinic.test_clinic_faults import joined, same_records
-from tests.clinic.workstations import on, treat, workstation
+from tests.clinic.workstations import cli, on, treat, workstation
 from tests.helpers import MORNING
 
 
@@ -124,3 +124,43 @@ def test_the_sync_thread_sends_at_once_what_the_window_writes(
     finally:
         store.close()
     same_records(clinic_db, gym)
+
+
+def test_the_clinics_patient_list_fills_in_a_new_visit(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The front desk added Ada (MRN, date of birth) on its workstation; in the gym, her name
+    is offered as it is typed and her details come with it."""
+    desk = workstation(tmp_path, "desk")
+    gym = workstation(tmp_path, "gym")
+    joined(clinic_db, capsys, desk)
+    joined(clinic_db, capsys, gym)
+    tk = on(desk, "Ana Ruiz", "1234567893")
+    tk.new_visit("Ada Park", payer=Payer.MEDICARE, mrn="MRN-1", dob="1950-03-04")
+    tk.store.close()
+    BackgroundSync.once(on(desk, "Ana Ruiz", "1234567893"))
+    sync_keeper = on(gym, "Lee", "1234567893")
+    BackgroundSync.once(sync_keeper)
+    sync_keeper.store.close()
+
+    window = window_on(qtbot, gym, FakeClock(MORNING))
+    assert window.controller.patient_names("Ad") == ["Ada Park"]
+    known = window.controller.returning_patient("Ada Park")
+    assert known is not None
+    assert (known.mrn, known.dob, known.payer) == ("MRN-1", "1950-03-04", Payer.MEDICARE)
+    assert window.controller.returning_patient("Nobody Here") is None
+
+
+def test_the_window_takes_the_clinics_shared_settings(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = workstation(tmp_path, "gym")
+    init = ("clinic", "init", clinic_db.owner_url, "--clinic-name", "Riverside PT")
+    assert cli(capsys, gym, *init)[0] == 0
+    joined(clinic_db, capsys, gym)
+    window = window_on(qtbot, gym, FakeClock(MORNING))
+    window.controller.apply_settings(window.controller.settings.changed(clinic_name="Old name"))
+    sync_keeper = on(gym, "Lee", "1234567893")
+    window.clinic_news.emit(BackgroundSync.once(sync_keeper))
+    sync_keeper.store.close()
+    assert window.controller.settings.clinic_name == "Riverside PT"
