@@ -122,9 +122,9 @@ def load_history(
             FROM generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d
             WHERE extract(isodow FROM d) < 6
         ), work AS (
-            SELECT o.origin, o.n AS w, days.day, days.n AS dn, v AS visit
-            FROM unnest(%(origins)s::text[]) WITH ORDINALITY AS o(origin, n)
-            CROSS JOIN days CROSS JOIN generate_series(0, {VISITS - 1}) AS v
+            SELECT %(origin)s AS origin, %(w)s::int + 1 AS w, days.day, days.n AS dn, v AS visit
+            FROM days
+            CROSS JOIN generate_series(0, {VISITS - 1}) AS v
         ), visits AS (
             SELECT origin, w, day, dn, visit,
                    origin || '/hv/' || day || '-' || visit AS uid,
@@ -167,8 +167,8 @@ def load_history(
     with psycopg.connect(server.admin_url(database), autocommit=True) as connection:
         for origin_number, origin in enumerate(origins):
             connection.execute(
-                statement.replace("%(origins)s", "%(one)s"),
-                {"first": first, "last": last, "one": [origin], "day": DAY},
+                statement,
+                {"first": first, "last": last, "origin": origin, "w": origin_number, "day": DAY},
             )
             if not patients:
                 continue
