@@ -244,7 +244,7 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         return 0
     import signal
 
-    sync = _clinic_sync(controller, window)
+    stop_clinic_sync = _clinic_sync(controller, window)
     app.setQuitOnLastWindowClosed(True)
     # SIGTERM (a logout, a shutdown, `kill`) ends the window as a close does, without a
     # question: typing saved, the database closed cleanly. Python runs the handler at the
@@ -260,27 +260,40 @@ def _open_window(app: QApplication, icon: QIcon, smoke_test: bool) -> int:
         status = app.exec()
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if sync is not None:
-            sync.stop()
+        stop_clinic_sync()
     door.close()
     keeper.store.close()
     lock.release()
     return int(status)
 
 
-def _clinic_sync(controller: SessionController, window: MainWindow) -> BackgroundSync | None:
-    """On a workstation that joined a clinic: the sync in its own thread, sending at once
-    what the window writes, and its news shown in the window (``ptclock.clinic``)."""
-    if not controller.clinic_joined():
-        return None
-    from ptclock import assembly
-    from ptclock.clinic.background import BackgroundSync
+def _clinic_sync(controller: SessionController, window: MainWindow) -> Callable[[], None]:
+    """On a workstation of a clinic: the sync in its own thread, sending at once what the
+    window writes, its news shown in the window (``ptclock.clinic``). A computer that joins
+    while the window is open (``ptclock clinic join``) starts it then. Returns what stops it."""
+    running: list[BackgroundSync] = []
 
-    window.show_clinic_view()
-    sync = BackgroundSync(assembly.timekeeper, window.clinic_news.emit)
-    controller.written.connect(sync.nudge)
-    sync.start()
-    return sync
+    def start_if_joined() -> None:
+        if running or not controller.clinic_joined():
+            return
+        from ptclock import assembly
+        from ptclock.clinic.background import BackgroundSync
+
+        window.show_clinic_view()
+        sync = BackgroundSync(assembly.timekeeper, window.clinic_news.emit)
+        controller.written.connect(sync.nudge)
+        controller.background_quiet = sync.quiet
+        sync.start()
+        running.append(sync)
+
+    start_if_joined()
+    controller.changed.connect(start_if_joined)
+
+    def stop() -> None:
+        for sync in running:
+            sync.stop()
+
+    return stop
 
 
 def come_forward(window: MainWindow) -> None:

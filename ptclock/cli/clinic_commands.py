@@ -45,6 +45,12 @@ def add_parsers(subparsers: Any) -> None:
     join = actions.add_parser("join", help="join this computer to the clinic database")
     join.add_argument("url", metavar="URL", help="postgresql://USER[:PASSWORD]@HOST/DATABASE")
     join.add_argument("--name", help="this workstation's name in the clinic (default: host name)")
+    join.add_argument(
+        "--ask-password",
+        action="store_true",
+        help="ask for the password on the terminal (not echoed; kept in the keyring), so it "
+        "is never on the command line",
+    )
     join.set_defaults(run=run_join)
     status = actions.add_parser("status", help="how the sync with the clinic stands")
     status.add_argument("--json", action="store_true", help="print JSON on stdout")
@@ -124,6 +130,19 @@ def run_join(args: argparse.Namespace) -> int:
     from ptclock.clinic.sync import register, stamp, sync_once
 
     address = addresses.parse(args.url)
+    if args.ask_password:
+        if address.password is not None:
+            raise UserError("--ask-password: the address has a password already; leave it out")
+        if not sys.stdin.isatty():
+            raise UserError("--ask-password needs a terminal to ask on")
+        from dataclasses import replace
+
+        from ptclock.cli.passphrase_prompt import typed
+
+        secret = typed(f"Password for {address.user} at {address.host}: ")
+        if not secret:
+            raise UserError("no password was typed; nothing was changed")
+        address = replace(address, password=secret)
     name = (args.name or socket.gethostname() or "workstation").strip()
     if not name or len(name) > 64 or not name.isprintable():
         raise UserError(f"--name: {shown(args.name or '')} is not a workstation name")

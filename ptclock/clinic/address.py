@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from ptclock.refused import TimekeeperError
 
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", ""})
-"""Hosts on this computer (and a Unix socket: no host): TLS not required."""
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+"""Hosts on this computer (and a Unix socket's folder): TLS not required."""
 
 SAFE_SSLMODES = ("require", "verify-ca", "verify-full")
 ALLOWED_OPTIONS = frozenset(
@@ -38,7 +38,7 @@ class ClinicAddress:
 
     @property
     def local(self) -> bool:
-        return self.host in LOCAL_HOSTS or self.host.startswith("/")
+        return self.host.lower() in LOCAL_HOSTS or self.host.startswith("/")
 
     def shown(self) -> str:
         """The URL as ptclock keeps and shows it: never a password."""
@@ -67,6 +67,11 @@ class ClinicAddress:
             "user": self.user,
             "application_name": "ptclock",
             "connect_timeout": 5,
+            # A server that vanished mid-sync (a cable pulled) is noticed within ~30 s.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
         }
         options.update(dict(self.options))
         return options
@@ -78,8 +83,12 @@ def parse(text: str) -> ClinicAddress:
     try:
         parts = urlsplit(text)
         port = parts.port or 5432
-    except ValueError as error:
-        raise AddressProblem(f"the clinic address is not a valid URL ({error})") from None
+    except ValueError:
+        # Never the parser's words: they may quote part of a password.
+        raise AddressProblem(
+            "the clinic address is not a valid URL (check the port; in a password, write "
+            "/ ? # @ : as %2F %3F %23 %40 %3A)"
+        ) from None
     if parts.scheme not in ("postgresql", "postgres"):
         raise AddressProblem(
             "the clinic address must start with postgresql:// "
@@ -104,6 +113,13 @@ def parse(text: str) -> ClinicAddress:
         )
     options = dict(query)
     host = options.pop("host", None) or (parts.hostname or "")
+    if not host:
+        raise AddressProblem(
+            "the clinic address names no host (postgresql://user@HOST/db; for this "
+            "computer, localhost)"
+        )
+    if "," in host or "," in (parts.netloc.rpartition("@")[2]):
+        raise AddressProblem("the clinic address names several hosts: give one")
     address = ClinicAddress(
         host=host,
         port=port,

@@ -1,15 +1,19 @@
 """The window's sync: in a thread of its own, so a timer never waits on the network.
 
-It opens its own Timekeeper on the same data folder (an SQLite connection belongs to one
-thread), syncs every few seconds and at once when the window writes something (``nudge``),
-looks at who is treating whom in the clinic, and hands each outcome to ``report`` — from
-its thread: the window passes it on through a queued Qt signal.
+Each round opens its own Timekeeper on the data folder (an SQLite connection belongs to one
+thread, and none is held between rounds, so a restore or an encryption in the window finds
+the file free; ``quiet`` holds the rounds off meanwhile), syncs, looks at who is treating
+whom in the clinic, and hands the outcome to ``report`` — from its thread: the window
+passes it on through a queued Qt signal. It syncs every few seconds and at once when the
+window writes something (``nudge``). Whatever goes wrong in a round is said in the news
+and the next round tries again: the thread never dies quietly behind an "up to date".
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ptclock.clinic.clinic_now import Treating, treating_now
@@ -46,6 +50,7 @@ class BackgroundSync:
         self._every = every
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._round = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="ptclock clinic sync", daemon=True)
 
     def start(self) -> None:
@@ -55,6 +60,13 @@ class BackgroundSync:
         """Something was written: sync now rather than at the next round."""
         self._wake.set()
 
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """No round while the window swaps the database file (restore, encrypt): waits for
+        one under way to end."""
+        with self._round:
+            yield
+
     def stop(self, wait: float = 3.0) -> None:
         self._stop.set()
         self._wake.set()
@@ -62,17 +74,25 @@ class BackgroundSync:
             self._thread.join(wait)
 
     def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._round:
+                news = self.round(self._open_keeper)
+            if not self._stop.is_set():
+                self._report(news)
+            self._wake.wait(self._every)
+            self._wake.clear()
+
+    @staticmethod
+    def round(open_keeper: Callable[[], Timekeeper]) -> ClinicNews:
+        """One round on a Timekeeper of its own: whatever fails is said, never raised."""
         try:
-            keeper = self._open_keeper()
-        except Exception as error:  # reported in words; the window goes on without sync
-            said = f"Clinic: the sync could not start ({error})."
-            self._report(ClinicNews(said, "Clinic ⚠ sync not running", False))
-            return
+            keeper = open_keeper()
+        except Exception as error:  # the store could not be opened: said, tried again
+            return _stopped(error)
         try:
-            while not self._stop.is_set():
-                self._report(self.once(keeper))
-                self._wake.wait(self._every)
-                self._wake.clear()
+            return BackgroundSync.once(keeper)
+        except Exception as error:
+            return _stopped(error)
         finally:
             keeper.store.close()
 
@@ -95,3 +115,13 @@ class BackgroundSync:
             tuple(treating),
             tuple(sorted(shared.items())),
         )
+
+
+def _stopped(error: Exception) -> ClinicNews:
+    said = str(error) or type(error).__name__
+    return ClinicNews(
+        f"Clinic: this round of the sync failed ({said}); records stay queued on this "
+        "computer and it tries again in a few seconds.",
+        "Clinic ⚠ sync failed · trying again",
+        False,
+    )

@@ -56,6 +56,7 @@ _DAY = f"""
         SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text, received_at
         FROM {SCHEMA}.records
         WHERE kind = 'audit' AND body->>'action' IN ('clock_set', 'suspend') AND visit IS NULL
+          AND body->>'at' >= %(first)s::text
           AND origin IN (SELECT DISTINCT r.origin FROM {SCHEMA}.records r
                          WHERE r.kind = 'visit' AND r.visit IN (SELECT visit FROM wanted))
     ) found

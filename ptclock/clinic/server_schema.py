@@ -62,6 +62,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.append_only()",
         f"CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON {SCHEMA}.records "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {SCHEMA}.append_only()",
+        # A workstation's records are sent by the login that registered it, and when and by
+        # whom they arrived is the server's to say: a login cannot write, or block, another
+        # workstation's records (one login per workstation).
+        f"""CREATE FUNCTION {SCHEMA}.own_records() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.received_at := clock_timestamp();
+                NEW.received_by := current_user;
+                IF current_setting('is_superuser') <> 'on' AND NOT EXISTS (
+                    SELECT 1 FROM {SCHEMA}.workstations w
+                    WHERE w.origin = NEW.origin AND w.joined_by = current_user
+                ) THEN
+                    RAISE EXCEPTION 'records of workstation % are sent by its own login only',
+                        NEW.origin USING ERRCODE = 'insufficient_privilege';
+                END IF;
+                RETURN NEW;
+            END $$""",
+        f"CREATE TRIGGER records_own BEFORE INSERT ON {SCHEMA}.records "
+        f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.own_records()",
+        f"""CREATE FUNCTION {SCHEMA}.joined_by_self() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.joined_at := now();
+                NEW.joined_by := current_user;
+                RETURN NEW;
+            END $$""",
+        f"CREATE TRIGGER workstations_own BEFORE INSERT ON {SCHEMA}.workstations "
+        f"FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.joined_by_self()",
     ),
     (
         # Settings the clinic shares (its name and address on every report, the page size),

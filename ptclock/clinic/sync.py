@@ -104,32 +104,40 @@ def push(keeper: Timekeeper, connection: Any, origin: str) -> int:
         rows = store.outbox_after(link.sent_seq, BATCH)
         if not rows:
             return sent
-        _insert(connection, origin, rows)
+        _insert(connection, link.workstation, rows)
         with store.transaction():
             store.mark_sent(rows[-1].seq, stamp(keeper))
         sent += len(rows)
 
 
+_REGISTER = f"""
+    INSERT INTO {SCHEMA}.workstations (origin, name)
+    SELECT DISTINCT o, %s FROM unnest(%s::text[]) AS o
+    ON CONFLICT (origin) DO NOTHING
+"""
+
 _INSERT = f"""
     INSERT INTO {SCHEMA}.records (origin, seq, kind, patient, visit, day, made_at, body)
-    SELECT %s, t.seq, t.kind, t.patient, t.visit, t.day, t.made_at, t.body
-    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::date[], %s::text[],
-                %s::jsonb[]) AS t(seq, kind, patient, visit, day, made_at, body)
+    SELECT t.origin, t.seq, t.kind, t.patient, t.visit, t.day, t.made_at, t.body
+    FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[], %s::date[],
+                %s::text[], %s::jsonb[])
+         AS t(origin, seq, kind, patient, visit, day, made_at, body)
     ON CONFLICT (origin, seq) DO NOTHING
-    RETURNING seq
+    RETURNING origin, seq
 """
 
 _DIFFERENT = f"""
     SELECT r.seq FROM {SCHEMA}.records r
-    JOIN unnest(%s::bigint[], %s::text[], %s::jsonb[]) AS t(seq, kind, body)
-      ON r.origin = %s AND r.seq = t.seq
+    JOIN unnest(%s::text[], %s::bigint[], %s::text[], %s::jsonb[]) AS t(origin, seq, kind, body)
+      ON r.origin = t.origin AND r.seq = t.seq
     WHERE r.kind <> t.kind OR r.body <> t.body
     LIMIT 1
 """
 
 
-def _insert(connection: Any, origin: str, rows: list[ClinicRecord]) -> None:
+def _insert(connection: Any, workstation: str, rows: list[ClinicRecord]) -> None:
     columns = (
+        [r.origin for r in rows],
         [r.seq for r in rows],
         [r.kind for r in rows],
         [r.patient for r in rows],
@@ -139,16 +147,19 @@ def _insert(connection: Any, origin: str, rows: list[ClinicRecord]) -> None:
         [r.body for r in rows],
     )
     with connection.transaction():
-        inserted = {row[0] for row in connection.execute(_INSERT, (origin, *columns))}
+        # The origins these records were written under: the current one, and an earlier
+        # one for records queued before a restore. Each belongs to this login.
+        connection.execute(_REGISTER, (workstation, sorted({r.origin for r in rows})))
+        inserted = {(row[0], row[1]) for row in connection.execute(_INSERT, columns)}
         if len(inserted) < len(rows):  # sent before: the server must have the same record
-            again = [r for r in rows if r.seq not in inserted]
+            again = [r for r in rows if (r.origin, r.seq) not in inserted]
             different = connection.execute(
                 _DIFFERENT,
                 (
+                    [r.origin for r in again],
                     [r.seq for r in again],
                     [r.kind for r in again],
                     [r.body for r in again],
-                    origin,
                 ),
             ).fetchone()
             if different is not None:
@@ -161,11 +172,17 @@ def _insert(connection: Any, origin: str, rows: list[ClinicRecord]) -> None:
 
 
 _PATIENTS = f"""
-    SELECT DISTINCT ON (patient) origin, seq, kind, patient, visit, day::text, made_at,
-           body::text
-    FROM {SCHEMA}.records WHERE kind = 'patient'
-    ORDER BY patient, received_at DESC, origin, seq DESC
+    SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text,
+           received_at::text
+    FROM {SCHEMA}.records
+    WHERE kind = 'patient'
+      AND (%(mark)s::timestamptz IS NULL
+           OR received_at > %(mark)s::timestamptz - %(margin)s::interval)
+    ORDER BY received_at, origin, seq
 """
+PULL_MARGIN = "10 minutes"
+"""Patient records a pull asks for again: a push commits its records a moment after the
+clinic's clock stamped them, so a pull may not have seen one stamped just before its mark."""
 
 _SAME_DAY = f"""
     WITH same AS (
@@ -186,22 +203,27 @@ _SAME_DAY = f"""
 
 
 def pull_records(keeper: Timekeeper, connection: Any, origin: str) -> int:
-    """Keep the clinic's patient list and the same-day visits of this workstation's
-    patients made elsewhere; returns how many records were new here."""
-    rows = [ClinicRecord(*row) for row in connection.execute(_PATIENTS)]
+    """Keep the clinic's patient list (what is new since the last pull) and the same-day
+    visits of this workstation's patients made elsewhere; returns how many records were
+    new here."""
+    link = link_of(keeper)
+    found = connection.execute(
+        _PATIENTS, {"mark": link.pulled_mark, "margin": PULL_MARGIN}
+    ).fetchall()
+    mark = found[-1][8] if found else None
+    rows = [ClinicRecord(*row[:8]) for row in found]
     for patient, mrn, day in keeper.store.patient_days():
         found = connection.execute(
             _SAME_DAY, {"patient": patient, "mrn": mrn, "day": day, "origin": origin}
         )
         rows += [ClinicRecord(*row) for row in found]
-    link = link_of(keeper)
-    known = keeper.store.pulled_keys()
+    known = keeper.store.pulled_already((row.origin, row.seq) for row in rows)
     rows = [row for row in rows if (row.origin, row.seq) not in known]
     if not rows and link.pulled_at is not None and not link.problem:
         return 0  # nothing new: no write (the window redraws on every write)
     with keeper.store.transaction():
         new = keeper.store.keep_pulled(rows)
-        keeper.store.mark_pulled(stamp(keeper))
+        keeper.store.mark_pulled(stamp(keeper), mark)
     return new
 
 

@@ -86,11 +86,20 @@ def visit_model(keeper: Timekeeper, visit_id: int) -> VisitSummary:
 
 
 def day_model(keeper: Timekeeper, day: date, provider: Provider | None = None) -> DaySummary:
-    """The configured provider's (or ``provider``'s) day: the visits recorded for them, and
-    those recorded before any provider was set (``Provider.treated``) — never filtered by a
-    name typed in the settings after the visits began — and the date's claims they are on."""
-    provider = provider or Provider.from_settings(keeper.settings)
-    visits = [v for v in keeper.store.visits_on(day) if provider.treated(v)]
+    """The configured provider's day: the visits recorded for them, and those recorded
+    before any provider was set (``Provider.treated``) — never filtered by a name typed in
+    the settings after the visits began — and the date's claims they are on. With
+    ``provider`` (a clinic's day, one section each): exactly the visits recorded with that
+    provider's name and NPI."""
+    if provider is None:
+        provider = Provider.from_settings(keeper.settings)
+        visits = [v for v in keeper.store.visits_on(day) if provider.treated(v)]
+    else:
+        visits = [
+            v
+            for v in keeper.store.visits_on(day)
+            if (v.provider, v.provider_npi) == (provider.name, provider.npi)
+        ]
     if not visits:
         raise ReportError(f"there are no visits on {day.isoformat()}")
     ids = {v.id for v in visits}
@@ -408,10 +417,15 @@ def export_clinic_day(clinic: Timekeeper, day: date, path: Path) -> Path:
         claims = {claim.visit_ids: claim for d in days for claim in d.claims}
         merged = replace(days[0], claims=tuple(claims[key] for key in sorted(claims)))
         return write_atomically(path, day_csv(merged).encode("utf-8"))
-    for one in days:
-        require_provider(one.provider)
-        for visit in one.visits:
-            require_provider(visit.provider)
+    unsigned = [one for one in days if one.provider.pdf_refusal() is not None]
+    if unsigned:
+        count = sum(len(one.visits) for one in unsigned)
+        raise ReportError(
+            f"{count} visit{'' if count == 1 else 's'} of {day.isoformat()} "
+            f"{'was' if count == 1 else 'were'} recorded on a workstation with no provider's "
+            "name or NPI set: set them there (Tools → Settings…); the clinic's CSV lists "
+            "every visit meanwhile. Nothing was written"
+        )
     header = f"Clinic day report · {day.isoformat()}"
     return _pdf(clinic, path, clinic_day_document(days), header, "Clinic day report")
 

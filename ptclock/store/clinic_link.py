@@ -31,6 +31,9 @@ class LinkRow:
     """The last outbox record the clinic acknowledged."""
     sent_at: str | None
     pulled_at: str | None
+    pulled_mark: str | None
+    """The clinic's own time of the newest patient record pulled (the next pull asks for
+    newer ones, with a margin)."""
     problem: str | None
     """Why the last sync failed, in words (None: it worked)."""
     problem_since: str | None
@@ -61,7 +64,7 @@ class ClinicLinkData:
     def clinic_link(self) -> LinkRow | None:
         row = self.connection.execute(
             "SELECT origin, workstation, address, joined_at, sent_seq, sent_at, pulled_at, "
-            "problem, problem_since FROM clinic_link WHERE id = 1"
+            "pulled_mark, problem, problem_since FROM clinic_link WHERE id = 1"
         ).fetchone()
         return None if row is None else LinkRow(*row)
 
@@ -71,8 +74,10 @@ class ClinicLinkData:
         name; returns whether this was the first join."""
         self._writing()
         if self.clinic_link() is not None:
+            # Everything is sent again: kept once where the clinic has it already, and the
+            # whole history where it is another database (a moved or rebuilt server).
             self.connection.execute(
-                "UPDATE clinic_link SET address = ?, workstation = ? WHERE id = 1",
+                "UPDATE clinic_link SET address = ?, workstation = ?, sent_seq = 0 WHERE id = 1",
                 (address, workstation),
             )
             return False
@@ -87,8 +92,8 @@ class ClinicLinkData:
 
     def outbox_after(self, seq: int, limit: int) -> list[ClinicRecord]:
         rows = self.connection.execute(
-            "SELECT (SELECT origin FROM clinic_link WHERE id = 1), seq, kind, patient, visit, "
-            "day, made_at, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT origin, seq, kind, patient, visit, day, made_at, body FROM outbox "
+            "WHERE seq > ? ORDER BY seq LIMIT ?",
             (seq, limit),
         )
         return [ClinicRecord(*row) for row in rows]
@@ -110,12 +115,12 @@ class ClinicLinkData:
             (seq, at),
         )
 
-    def mark_pulled(self, at: str) -> None:
+    def mark_pulled(self, at: str, mark: str | None) -> None:
         self._writing()
         self.connection.execute(
-            "UPDATE clinic_link SET pulled_at = ?, problem = NULL, problem_since = NULL "
-            "WHERE id = 1",
-            (at,),
+            "UPDATE clinic_link SET pulled_at = ?, pulled_mark = coalesce(?, pulled_mark), "
+            "problem = NULL, problem_since = NULL WHERE id = 1",
+            (at, mark),
         )
 
     def note_sync_problem(self, problem: str, at: str) -> None:
@@ -141,12 +146,19 @@ class ClinicLinkData:
         )
         return self.connection.total_changes - before
 
-    def pulled_keys(self) -> set[tuple[str, int]]:
-        """(origin, seq) of every record kept from the clinic."""
-        return {
-            (row[0], int(row[1]))
-            for row in self.connection.execute("SELECT origin, seq FROM clinic_records")
-        }
+    def pulled_already(self, keys: Iterable[tuple[str, int]]) -> set[tuple[str, int]]:
+        """Which of these (origin, seq) were kept from the clinic before."""
+        wanted = list(keys)
+        found: set[tuple[str, int]] = set()
+        for start in range(0, len(wanted), 400):
+            chunk = wanted[start : start + 400]
+            marks = ",".join("(?, ?)" for _ in chunk)
+            rows = self.connection.execute(
+                f"SELECT origin, seq FROM clinic_records WHERE (origin, seq) IN ({marks})",
+                [value for key in chunk for value in key],
+            )
+            found |= {(row[0], int(row[1])) for row in rows}
+        return found
 
     def pulled(self, kind: str | None = None) -> list[ClinicRecord]:
         """The records kept from the clinic (of one kind), in the clinic's order."""
@@ -191,3 +203,41 @@ class ClinicLinkData:
             "WHERE v.status != 'ended'"
         )
         return [(row[0], row[1], row[2]) for row in rows]
+
+
+def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> None:
+    """A backup being restored (``copy``, migrated) in place of ``current`` (None: not
+    readable): it stays in the clinic, under a new origin.
+
+    The clinic may hold records written after the backup was made: with the old origin,
+    the restored store would number its next records and its next rows as those were,
+    and the clinic would take them for the same things. So the link (the copy's, else the
+    replaced store's) gets a new origin and everything is sent again; the restored rows
+    keep their ids (the copy's ``row_uids``, completed from the replaced store's for rows
+    the backup has, which are the same rows)."""
+    link = None
+    if current is not None:
+        link = current.execute(
+            "SELECT origin, workstation, address, joined_at FROM clinic_link WHERE id = 1"
+        ).fetchone()
+    own = copy.execute(
+        "SELECT origin, workstation, address, joined_at FROM clinic_link WHERE id = 1"
+    ).fetchone()
+    link = link or own
+    if link is None:
+        return
+    if current is not None:
+        for table in outbox.TABLES.values():
+            (newest,) = copy.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+            rows = current.execute(
+                "SELECT tbl, row_id, uid FROM row_uids WHERE tbl = ? AND row_id <= ?",
+                (table, newest),
+            ).fetchall()
+            copy.executemany(
+                "INSERT OR IGNORE INTO row_uids (tbl, row_id, uid) VALUES (?, ?, ?)", rows
+            )
+    copy.execute(
+        "INSERT OR REPLACE INTO clinic_link (id, origin, workstation, address, joined_at, "
+        "sent_seq) VALUES (1, lower(hex(randomblob(16))), ?, ?, ?, 0)",
+        (link[1], link[2], link[3]),
+    )

@@ -2,9 +2,10 @@
 built by exactly the code that builds one workstation's (issue 17).
 
 The records come from the clinic database (``ptclock.clinic.clinic_day``) in the order the
-clinic received them. A thing's latest record wins: a patient's latest details, a visit's
-latest state (its records all come from one workstation, in its outbox order), a code's
-latest note. A segment is its start record with its end record, if any. Patients with the
+clinic received them (a workstation's in its outbox order; after a restore, under its new
+origin, after the old ones). A thing's latest record wins: a patient's latest details, a
+visit's latest state, a code's latest note; a thing sent twice (a store that joined again)
+is one thing. A segment is its start record with its end record, if any. Patients with the
 same MRN are one patient, whichever workstation added them (so a patient treated on two
 workstations on one day is one claim); a patient without an MRN is one per clinic id.
 """
@@ -40,30 +41,29 @@ def mirror(
     visits: dict[str, tuple[int, dict[str, Any], str]] = {}
     starts: dict[str, dict[str, Any]] = {}
     ends: dict[str, str] = {}
-    adjustments: list[dict[str, Any]] = []
+    adjustments: dict[str, dict[str, Any]] = {}
     notes: dict[tuple[str, str], dict[str, Any]] = {}
-    overrides: list[dict[str, Any]] = []
-    audit: list[tuple[str, int, dict[str, Any]]] = []
-    for row in records:
+    overrides: dict[str, dict[str, Any]] = {}
+    audit: dict[str, tuple[str, int, dict[str, Any]]] = {}
+    for order, row in enumerate(records):
         data = json.loads(row.body)
         if row.kind == "patient":
+            patients.pop(data["patient"], None)  # the latest details, in the latest place
             patients[data["patient"]] = data
         elif row.kind == "visit":
-            known = visits.get(data["visit"])
-            if known is None or known[0] < row.seq:
-                visits[data["visit"]] = (row.seq, data, row.origin)
+            visits[data["visit"]] = (order, data, row.origin)
         elif row.kind == "segment_start":
-            starts[data["segment"]] = data
+            starts.setdefault(data["segment"], data | {"order": order})
         elif row.kind == "segment_end":
-            ends[data["segment"]] = data["ended_at"]
+            ends.setdefault(data["segment"], data["ended_at"])
         elif row.kind == "adjustment":
-            adjustments.append(data)
+            adjustments.setdefault(data["adjustment"], data)
         elif row.kind == "code_note":
             notes[data["visit"], data["code"]] = data
         elif row.kind == "modifier_override":
-            overrides.append(data)
+            overrides.setdefault(data["override"], data)
         elif row.kind == "audit":
-            audit.append((row.origin, row.seq, data))
+            audit.setdefault(data["audit"], (row.origin, order, data))
     store = open_memory_store()
     if billing is not None:
         _copy_billing(billing, store)
@@ -105,7 +105,7 @@ def mirror(
             )
         segments = sorted(
             (s for s in starts.values() if s["visit"] in visit_ids),
-            key=lambda s: (s["started_at"], s["segment"]),
+            key=lambda s: (s["started_at"], s["order"]),
         )
         store.connection.executemany(
             "INSERT INTO segments (visit_id, code, started_at, ended_at, zone, performer) "
@@ -122,7 +122,7 @@ def mirror(
                 for s in segments
             ],
         )
-        kept = [a for a in adjustments if a["visit"] in visit_ids]
+        kept = [a for a in adjustments.values() if a["visit"] in visit_ids]
         adjustment_ids = {a["adjustment"]: number for number, a in enumerate(kept, start=1)}
         store.connection.executemany(
             "INSERT INTO adjustments (id, visit_id, code, seconds, reason, made_at, zone, "
@@ -162,11 +162,11 @@ def mirror(
                     o["reason"],
                     o["made_at"],
                 )
-                for o in overrides
+                for o in overrides.values()
                 if o["visit"] in visit_ids
             ],
         )
-        _audit(store, audit, visit_ids)
+        _audit(store, list(audit.values()), visit_ids)
     return store, sources
 
 
@@ -176,16 +176,15 @@ def _audit(
     """The audit lines the bill reads: a clock set or a sleep while a timer ran (its list
     of running timers renumbered to this store's visits), after the visit's own lines. In
     each workstation's own order, which is all the bill relies on."""
-    for _origin, _seq, data in sorted(lines, key=lambda line: (line[0], line[1])):
+    for _origin, _order, data in sorted(lines, key=lambda line: line[1]):
         visit = visit_ids.get(data["visit"]) if data["visit"] else None
         after = data["after"]
         if data["action"] in ("clock_set", "suspend") and after:
             details = json.loads(after)
-            prefix = data["audit"].rsplit("/l/", 1)[0]
             details["running"] = [
-                [visit_ids[f"{prefix}/v/{local}"], code]
-                for local, code in details.get("running", [])
-                if f"{prefix}/v/{local}" in visit_ids
+                [visit_ids[uid], code]
+                for uid, code in data.get("running") or []
+                if uid in visit_ids
             ]
             after = json.dumps(details)
         elif visit is None:

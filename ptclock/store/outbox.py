@@ -9,9 +9,13 @@ clinic acknowledged. With no clinic the triggers write nothing: the single-machi
 unchanged.
 
 Every record carries globally unique ids without changing the local tables: a thing's id
-is the workstation's origin (a random 128-bit id made when the store joined) with the
-thing's kind and local row id, "<origin>/v/17". A patient who came from the clinic's list
-keeps the clinic's id (``patients.clinic_uid``). A record's own id is (origin, seq).
+is given when its row is written (or when the store joins, for the rows it had) and kept
+in ``row_uids``: the workstation's origin (a random 128-bit id) with the thing's kind and
+local row id, "<origin>/v/17". A restored backup gets a new origin (``clinic_link.
+carry_over``), so a row id that the restore makes free again never takes the id of a
+thing the clinic already has, while the restored rows keep theirs. A patient who came
+from the clinic's list keeps the clinic's id (``patients.clinic_uid``). A record's own id
+is (origin, seq), the origin it was written under.
 
 The bodies are built by SQL written once here, for both the triggers (``NEW``) and the
 seeding of a store's history when it joins (``FROM table``).
@@ -23,9 +27,27 @@ from dataclasses import dataclass
 
 ORIGIN = "(SELECT origin FROM clinic_link WHERE id = 1)"
 
+TABLES = {
+    "p": "patients",
+    "v": "visits",
+    "s": "segments",
+    "a": "adjustments",
+    "m": "modifier_overrides",
+    "l": "audit",
+}
+"""The tables whose rows have their own id in the clinic, by the letter in that id."""
+
+
+def _new_uid(letter: str, row_id: str) -> str:
+    return f"{ORIGIN} || '/{letter}/' || {row_id}"
+
 
 def _uid(letter: str, row_id: str) -> str:
-    return f"{ORIGIN} || '/{letter}/' || {row_id}"
+    """The id a row was given (``row_uids``), else the one it would be given now."""
+    return (
+        f"coalesce((SELECT u.uid FROM row_uids u WHERE u.tbl = '{TABLES[letter]}' "
+        f"AND u.row_id = {row_id}), {_new_uid(letter, row_id)})"
+    )
 
 
 def _patient_uid(patient_id: str) -> str:
@@ -59,7 +81,14 @@ class Kind:
     def select(self, row: str) -> str:
         """The outbox row's values for table row ``row`` (``NEW`` or a table alias)."""
         body = ", ".join(f"'{key}', {sql}" for key, sql in self.fields).replace("{r}", row)
-        columns = [f"'{self.name}'", self.patient, self.visit, self.day, f"json_object({body})"]
+        columns = [
+            ORIGIN,
+            f"'{self.name}'",
+            self.patient,
+            self.visit,
+            self.day,
+            f"json_object({body})",
+        ]
         return ", ".join(columns).replace("{r}", row)
 
 
@@ -171,6 +200,12 @@ MODIFIER_OVERRIDE = Kind(
     visit=_uid("v", "{r}.visit_id"),
     day=_visit_day("{r}.visit_id"),
 )
+_RUNNING_VISIT = _uid("v", "json_extract(j.value, '$[0]')")
+_RUNNING = (
+    "CASE WHEN {r}.action IN ('clock_set', 'suspend') THEN json((SELECT "
+    f"json_group_array(json_array({_RUNNING_VISIT}, json_extract(j.value, '$[1]'))) "
+    "FROM json_each({r}.after, '$.running') j)) END"
+)
 AUDIT = Kind(
     "audit",
     "audit",
@@ -183,6 +218,9 @@ AUDIT = Kind(
         ("code", "{r}.code"),
         ("before", "{r}.before"),
         ("after", "{r}.after"),
+        # A clock set or a sleep names the visits whose timers ran by their row ids: their
+        # clinic ids too, which a restore does not change.
+        ("running", _RUNNING),
     ),
     patient="NULL",
     visit=_maybe("{r}.visit_id", "v"),
@@ -200,27 +238,28 @@ KINDS = (
     AUDIT,
 )
 
-_INSERT = "INSERT INTO outbox (kind, patient, visit, day, body) SELECT "
+_INSERT = "INSERT INTO outbox (origin, kind, patient, visit, day, body) SELECT "
 _JOINED = "EXISTS (SELECT 1 FROM clinic_link WHERE id = 1)"
 
 _TRIGGERS = (
-    # (trigger name, event, kind, extra condition)
-    ("outbox_patient_added", "AFTER INSERT ON patients", PATIENT, ""),
-    ("outbox_patient_changed", "AFTER UPDATE ON patients", PATIENT, ""),
-    ("outbox_visit_begun", "AFTER INSERT ON visits", VISIT, ""),
-    ("outbox_visit_changed", "AFTER UPDATE ON visits", VISIT, ""),
-    ("outbox_segment_opened", "AFTER INSERT ON segments", SEGMENT_START, ""),
+    # (trigger name, event, kind, extra condition, letter of a new row's id to give)
+    ("outbox_patient_added", "AFTER INSERT ON patients", PATIENT, "", "p"),
+    ("outbox_patient_changed", "AFTER UPDATE ON patients", PATIENT, "", ""),
+    ("outbox_visit_begun", "AFTER INSERT ON visits", VISIT, "", "v"),
+    ("outbox_visit_changed", "AFTER UPDATE ON visits", VISIT, "", ""),
+    ("outbox_segment_opened", "AFTER INSERT ON segments", SEGMENT_START, "", "s"),
     (
         "outbox_segment_closed",
         "AFTER UPDATE OF ended_at ON segments",
         SEGMENT_END,
         " AND NEW.ended_at IS NOT NULL AND OLD.ended_at IS NULL",
+        "",
     ),
-    ("outbox_adjustment", "AFTER INSERT ON adjustments", ADJUSTMENT, ""),
-    ("outbox_note_added", "AFTER INSERT ON code_notes", CODE_NOTE, ""),
-    ("outbox_note_changed", "AFTER UPDATE ON code_notes", CODE_NOTE, ""),
-    ("outbox_override", "AFTER INSERT ON modifier_overrides", MODIFIER_OVERRIDE, ""),
-    ("outbox_audit", "AFTER INSERT ON audit", AUDIT, ""),
+    ("outbox_adjustment", "AFTER INSERT ON adjustments", ADJUSTMENT, "", "a"),
+    ("outbox_note_added", "AFTER INSERT ON code_notes", CODE_NOTE, "", ""),
+    ("outbox_note_changed", "AFTER UPDATE ON code_notes", CODE_NOTE, "", ""),
+    ("outbox_override", "AFTER INSERT ON modifier_overrides", MODIFIER_OVERRIDE, "", "m"),
+    ("outbox_audit", "AFTER INSERT ON audit", AUDIT, "", "l"),
 )
 
 _SEEDS = (
@@ -248,11 +287,13 @@ def schema_statements() -> list[str]:
             sent_seq INTEGER NOT NULL DEFAULT 0,
             sent_at TEXT,
             pulled_at TEXT,
+            pulled_mark TEXT,
             problem TEXT,
             problem_since TEXT
         )""",
         """CREATE TABLE outbox (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            origin TEXT NOT NULL,
             kind TEXT NOT NULL,
             patient TEXT,
             visit TEXT,
@@ -277,19 +318,40 @@ def schema_statements() -> list[str]:
         )""",
         "CREATE INDEX clinic_records_patient ON clinic_records (patient) WHERE patient IS NOT NULL",
         "CREATE INDEX clinic_records_day ON clinic_records (day)",
+        """CREATE TABLE row_uids (
+            tbl TEXT NOT NULL,
+            row_id INTEGER NOT NULL,
+            uid TEXT NOT NULL,
+            PRIMARY KEY (tbl, row_id)
+        )""",
         "ALTER TABLE patients ADD COLUMN clinic_uid TEXT",
         "CREATE UNIQUE INDEX patients_clinic_uid ON patients (clinic_uid) "
         "WHERE clinic_uid IS NOT NULL",
     ]
-    for name, event, kind, condition in _TRIGGERS:
+    for name, event, kind, condition, letter in _TRIGGERS:
+        # A new row's id first (replacing one a restore left for a row id now free again),
+        # then the record, in the same trigger: SQLite does not promise an order between
+        # two triggers on one event.
+        given = (
+            f"INSERT OR REPLACE INTO row_uids (tbl, row_id, uid) VALUES "
+            f"('{TABLES[letter]}', NEW.id, {_new_uid(letter, 'NEW.id')}); "
+            if letter
+            else ""
+        )
         statements.append(
             f"CREATE TRIGGER {name} {event} WHEN {_JOINED}{condition} "
-            f"BEGIN {_INSERT}{kind.select('NEW')}; END"
+            f"BEGIN {given}{_INSERT}{kind.select('NEW')}; END"
         )
     return statements
 
 
 def seed_statements() -> list[str]:
-    """Queue the store's whole history, in order, when it joins a clinic (after the
-    ``clinic_link`` row exists, inside the same transaction)."""
-    return [f"{_INSERT}{kind.select('r')} FROM {source}" for kind, source in _SEEDS]
+    """Give every row its id and queue the store's whole history, in order, when it joins
+    a clinic (after the ``clinic_link`` row exists, inside the same transaction). Rows that
+    have an id already (a store linked before) keep it."""
+    ids = [
+        f"INSERT OR IGNORE INTO row_uids (tbl, row_id, uid) "
+        f"SELECT '{table}', r.id, {_new_uid(letter, 'r.id')} FROM {table} r"
+        for letter, table in TABLES.items()
+    ]
+    return ids + [f"{_INSERT}{kind.select('r')} FROM {source}" for kind, source in _SEEDS]

@@ -19,8 +19,10 @@ from pathlib import Path
 
 from ptclock.store import keys, opening
 from ptclock.store.cipher import copy_database
+from ptclock.store.clinic_link import carry_over
 from ptclock.store.driver import is_encrypted, sqlite3
 from ptclock.store.errors import StoreError, UnusableDatabase
+from ptclock.store.store import migrate_if_needed
 
 SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
@@ -84,6 +86,8 @@ def restore(
         copy = opening.keyed(sqlite3.connect(temporary), target_key)
         try:
             copy.execute("PRAGMA journal_mode = WAL")
+            migrate_if_needed(copy)
+            _stay_in_the_clinic(copy, database)
         finally:
             copy.close()
         opening.fsync_file(temporary)
@@ -125,6 +129,28 @@ def restore(
         tuple(aside for _, aside in kept),
         opening.last_event_text(database, target_key),
     )
+
+
+def _stay_in_the_clinic(copy: sqlite3.Connection, database: Path) -> None:
+    """A workstation of a clinic stays one after a restore, under a new origin
+    (``clinic_link.carry_over``); the replaced file is read only if it can be (it may be
+    the damaged file the restore replaces)."""
+    current = None
+    if database.exists():
+        try:
+            key = keys.key_for(database.parent) if is_encrypted(database) else None
+            current = opening.connect_read_only(database, key)
+            current.execute("SELECT origin FROM clinic_link").fetchall()
+        except (sqlite3.Error, StoreError):
+            if current is not None:
+                current.close()
+            current = None
+    try:
+        carry_over(copy, current)
+        copy.commit()
+    finally:
+        if current is not None:
+            current.close()
 
 
 def _key_to_restore_with(backup: Path, database: Path, source_key: bytes | None) -> bytes | None:

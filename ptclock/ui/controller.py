@@ -14,7 +14,7 @@ a full recompute (tests/ui/test_tick_cost.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -100,6 +100,9 @@ class SessionController(QObject):
         """Inside ``refresh``: the data_version read at the tick's start holds for the tick."""
         self._last_ticked: VisitTally | None = None
         """The tally the last tick showed (``seconds_only``)."""
+        self.background_quiet: Callable[[], AbstractContextManager[object]] = nullcontext
+        """Holds the window's other users of the database (the clinic sync) still while a
+        restore or an encryption swaps the file (``app`` sets it in clinic mode)."""
         try:
             self.visit_id = keeper.visit().id
         except TimekeeperError:
@@ -477,7 +480,8 @@ class SessionController(QObject):
             return None
         from ptclock.restoring import restore_in_place
 
-        outcome = restore_in_place(self.keeper, backup, self.local_now())
+        with self.background_quiet():
+            outcome = restore_in_place(self.keeper, backup, self.local_now())
         for problem in outcome.problems:
             self.failed.emit(problem)
         if not outcome.reopened:
@@ -500,7 +504,8 @@ class SessionController(QObject):
         (the connection is closed meanwhile, as for a restore)."""
         from ptclock.restoring import encrypt_in_place
 
-        outcome = encrypt_in_place(self.keeper)
+        with self.background_quiet():
+            outcome = encrypt_in_place(self.keeper)
         for problem in outcome.problems:
             self.failed.emit(problem)
         if not outcome.reopened:

@@ -247,8 +247,23 @@ def test_a_workstation_pulls_the_patients_other_visits_of_the_day(
     store = open_store(table / DATABASE_NAME)
     try:
         assert len(store.pulled("visit")) == before
+        link = store.clinic_link()
+        assert link is not None and link.pulled_mark is not None  # the next pull: newer only
     finally:
         store.close()
+    treat(gym, "Lee", "Di Eve", "MRN-4", [("97110", 10)], start=MORNING.replace(hour=17))
+    assert cli(capsys, gym, "sync", "--once")[0] == 0
+    assert cli(capsys, table, "sync", "--once")[0] == 0
+    store = open_store(table / DATABASE_NAME)
+    try:
+        kept = [json.loads(r.body) for r in store.pulled("patient")]
+        records = [(r.origin, r.seq) for r in store.pulled("patient")]
+    finally:
+        store.close()
+    assert len(records) == len(set(records))  # each record kept once
+    # One entry per patient record: the gym's Ada and the table's own (one MRN), Bo, Di.
+    by_patient = {data["patient"]: data["name"] for data in kept}
+    assert sorted(by_patient.values()) == ["Ada Park", "Ada Park", "Bo Chen", "Di Eve"]
 
 
 def test_clocks_minutes_apart_reorder_nothing(
@@ -336,3 +351,112 @@ def test_a_workstation_killed_in_the_middle_of_a_sync(
         f"clinic sync killed {kills} times ({midway} in the middle of sending); {count} "
         "records checked one by one, each once"
     )
+
+
+def backup_of(capsys: pytest.CaptureFixture[str], folder: Path) -> str:
+    status, out, err = cli(capsys, folder, "backup")
+    assert (status, err) == (0, ""), err
+    return out.strip().splitlines()[-1].split()[-1]
+
+
+def clinic_visits(capsys: pytest.CaptureFixture[str], folder: Path) -> list[str]:
+    """The patients of the clinic's visits of the day, one entry per visit."""
+    claims = clinic_claims(capsys, folder, "2026-11-27")["claims"]
+    return sorted(claim["patient"] for claim in claims for _ in claim["visits"])
+
+
+def every_local_record_at_the_clinic(clinic_db: Clinic, folder: Path) -> None:
+    store = open_store(folder / DATABASE_NAME)
+    try:
+        local = store.outbox_after(0, 10**9)
+        assert store.queued() == 0
+    finally:
+        store.close()
+    remote = {
+        (origin, int(seq)): (kind, body)  # type: ignore[call-overload]
+        for origin, seq, kind, body in clinic_db.sql(
+            "SELECT origin, seq, kind, body FROM ptclock.records"
+        )
+    }
+    for row in local:
+        assert remote[row.origin, row.seq] == (row.kind, json.loads(row.body))
+
+
+def test_a_backup_restored_on_a_joined_workstation_keeps_it_in_the_clinic(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PC's disk failed at 11:00; last night's backup goes back on. What the clinic got
+    in between stays there; what is recorded after the restore joins it, and nothing is
+    taken for something else (row ids the restore makes free again are used anew)."""
+    front = workstation(tmp_path, "front")
+    joined(clinic_db, capsys, front)
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    backup = backup_of(capsys, front)
+    treat(front, "Lee", "Bo Chan", "MRN-2", [("97140", 10)], start=MORNING.replace(hour=16))
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    status, _, err = cli(capsys, front, "restore", backup)
+    assert (status, err) == (0, ""), err
+    treat(front, "Lee", "Cy Doe", "MRN-3", [("97530", 10)], start=MORNING.replace(hour=17))
+    status, _, err = cli(capsys, front, "sync", "--once")
+    assert (status, err) == (0, ""), err
+    every_local_record_at_the_clinic(clinic_db, front)
+    assert clinic_visits(capsys, front) == ["Ada Park", "Bo Chan", "Cy Doe"]
+    status, out, _ = cli(capsys, front, "clinic", "status")
+    assert "nothing waiting to be sent" in out
+
+
+def test_a_backup_from_before_joining_restored_stays_in_the_clinic(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    backup = backup_of(capsys, front)
+    joined(clinic_db, capsys, front)
+    status, _, err = cli(capsys, front, "restore", backup)
+    assert (status, err) == (0, ""), err
+    shown = json.loads(cli(capsys, front, "clinic", "status", "--json")[1])
+    assert shown["joined"] is True
+    treat(front, "Lee", "Bo Chan", "MRN-2", [("97140", 10)], start=MORNING.replace(hour=16))
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    every_local_record_at_the_clinic(clinic_db, front)
+    assert clinic_visits(capsys, front) == ["Ada Park", "Bo Chan"]  # Ada once, not twice
+
+
+def test_joining_again_sends_the_whole_history_to_a_new_database(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    joined(clinic_db, capsys, front)
+    rebuilt = clinic_db.server.new_database()  # the IT person moved the clinic's database
+    owner = clinic_db.server.admin_url(rebuilt)
+    assert cli(capsys, front, "clinic", "init", owner)[0] == 0
+    password = "ws-password-2"
+    login = clinic_db.server.new_login("ptclock_workstation", password)
+    with clinic_db.pgpass.open("a") as lines:
+        lines.write(f"127.0.0.1:{clinic_db.server.port}:{rebuilt}:{login}:{password}\n")
+    status, out, err = cli(capsys, front, "clinic", "join", clinic_db.server.url(login, rebuilt))
+    assert (status, err) == (0, ""), err
+    assert "Sent 0" not in out
+    claims = clinic_claims(capsys, front, "2026-11-27")["claims"]
+    assert [claim["patient"] for claim in claims] == ["Ada Park"]
+
+
+def test_encrypting_a_joined_store_keeps_it_in_the_clinic(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str], keyring_on: Path
+) -> None:
+    from ptclock.store.driver import is_encrypted
+
+    front = workstation(tmp_path, "front")
+    store = open_store(front / DATABASE_NAME, encrypt_new=False)  # made before encryption
+    store.close()
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    joined(clinic_db, capsys, front)
+    status, _, err = cli(capsys, front, "encrypt")
+    assert (status, err) == (0, ""), err
+    assert is_encrypted(front / DATABASE_NAME)
+    treat(front, "Lee", "Bo Chan", "MRN-2", [("97140", 10)], start=MORNING.replace(hour=16))
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    same_records(clinic_db, front)
+    assert clinic_visits(capsys, front) == ["Ada Park", "Bo Chan"]

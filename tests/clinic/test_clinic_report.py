@@ -86,3 +86,26 @@ def test_a_clinic_day_with_no_visits_is_one_sentence(
     assert status == 2 and printed == ""
     assert "the clinic has no visits on 2026-11-26" in err
     assert not out.exists()
+
+
+def test_a_visit_without_a_provider_is_named_not_put_in_every_section(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = two_providers(clinic_db, tmp_path, capsys)
+    spare = workstation(tmp_path, "spare")
+    joined(clinic_db, capsys, spare)
+    treat(spare, "", "Di Eve", "MRN-9", [("97110", 10)], npi="", start=MORNING.replace(hour=18))
+    assert cli(capsys, spare, "sync", "--once")[0] == 0
+    out = tmp_path / "clinic-day.pdf"
+    status, _, err = cli(
+        capsys, gym, "report", "--date", "2026-11-27", "--clinic", "--out", str(out)
+    )
+    assert status == 2 and "1 visit of 2026-11-27 was recorded on a workstation with no " in err
+    assert not out.exists()
+    csv_out = tmp_path / "clinic-day.csv"
+    status, _, err = cli(
+        capsys, gym, "report", "--date", "2026-11-27", "--clinic", "--out", str(csv_out)
+    )
+    assert (status, err) == (0, ""), err
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_text("utf-8"))))
+    assert [r["patient"] for r in rows].count("Di Eve") == 1

@@ -10,6 +10,7 @@ import pytest
 from ptclock.paths import DATABASE_NAME
 from tests.clinic.conftest import Clinic
 from tests.clinic.workstations import cli, clinic_claims, treat, workstation
+from tests.helpers import MORNING
 
 
 def test_init_then_join_sends_the_workstations_history(
@@ -126,6 +127,9 @@ def test_a_newer_clinic_schema_is_refused_and_nothing_changes(
         ("postgresql://a@127.0.0.1/", "names no database"),
         ("postgresql://a@127.0.0.1/c?gssencmode=disable", "an option ptclock does not take"),
         ("postgresql://a@127.0.0.1:99999/c", "not a valid URL"),
+        ("postgresql://a@/c?host=/tmp,db.clinic.example&sslmode=disable", "several hosts"),
+        ("postgresql://a@db1.example,db2.example/c", "several hosts"),
+        ("postgresql://a@/c", "names no host"),
     ],
 )
 def test_a_bad_address_is_one_sentence_and_changes_nothing(
@@ -136,6 +140,14 @@ def test_a_bad_address_is_one_sentence_and_changes_nothing(
     assert status == 2 and out == ""
     assert words in err and len(err.strip().splitlines()) == 1
     assert not (front / DATABASE_NAME).exists()
+
+
+def test_a_password_is_never_quoted_back() -> None:
+    from ptclock.clinic.address import AddressProblem, parse
+
+    with pytest.raises(AddressProblem) as refused:
+        parse("postgresql://ws:Xy7q/9!ab@db.example.com/ptclock")
+    assert "Xy7q" not in str(refused.value) and "9!ab" not in str(refused.value)
 
 
 def test_another_host_gets_verify_full_tls_by_default() -> None:
@@ -211,3 +223,65 @@ def test_an_older_clinic_schema_is_brought_up_to_date_keeping_every_record(
     ] == [1, 2]
     assert clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0] == before
     assert cli(capsys, front, "sync", "--once")[0] == 0  # and the workstation syncs on
+
+
+def test_a_login_cannot_write_another_workstations_records(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each workstation signs in with its own login: a record under another's origin is
+    refused, so no login can change another provider's claim or block its sync."""
+    import psycopg
+
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 30)])
+    assert cli(capsys, gym, "clinic", "init", clinic_db.owner_url)[0] == 0
+    assert cli(capsys, gym, "clinic", "join", clinic_db.workstation_url())[0] == 0
+    table_url = clinic_db.workstation_url()
+    assert cli(capsys, table, "clinic", "join", table_url)[0] == 0
+    (gym_origin, visit) = clinic_db.sql(
+        "SELECT origin, visit FROM ptclock.records WHERE kind = 'visit' LIMIT 1"
+    )[0]
+    forged = json.dumps(
+        {"segment": "x", "visit": visit, "code": "97110", "zone": "America/New_York",
+         "started_at": "2026-11-27T10:00:00+00:00", "performer": "PT"}
+    )  # fmt: skip
+    with (
+        psycopg.connect(table_url) as connection,
+        pytest.raises(psycopg.errors.InsufficientPrivilege, match="sent by its own login only"),
+    ):
+        connection.execute(
+            "INSERT INTO ptclock.records (origin, seq, kind, visit, day, made_at, body) "
+            "VALUES (%s, 999999, 'segment_start', %s, '2026-11-27', '', %s)",
+            (gym_origin, visit, forged),
+        )
+    claims = clinic_claims(capsys, gym, "2026-11-27")
+    assert [line["units"] for line in claims["claims"][0]["lines"]] == [2]
+    treat(gym, "Lee", "Bo Chen", "MRN-2", [("97140", 10)], start=MORNING.replace(hour=17))
+    assert cli(capsys, gym, "sync", "--once")[0] == 0  # its own sync goes on
+
+
+def test_join_can_ask_for_the_password_instead_of_taking_it_on_the_command_line(
+    clinic_db: Clinic,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    keyring_on: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+    import sys
+
+    front = workstation(tmp_path, "front")
+    assert cli(capsys, front, "clinic", "init", clinic_db.owner_url)[0] == 0
+    login = clinic_db.server.new_login("ptclock_workstation", "Typed-Secret-42")
+    url = f"postgresql://{login}@127.0.0.1:{clinic_db.server.port}/{clinic_db.database}"
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        getpass, "getpass", lambda prompt: asked.append(prompt) or "Typed-Secret-42"
+    )
+    status, out, err = cli(capsys, front, "clinic", "join", url, "--ask-password")
+    assert (status, err) == (0, ""), err
+    assert asked == [f"Password for {login} at 127.0.0.1: "]
+    assert "Typed-Secret-42" not in out
+    assert cli(capsys, front, "sync", "--once")[0] == 0  # the keyring signs in from now on

@@ -15,7 +15,12 @@ from ptclock.timing.records import Payer
 from ptclock.ui.controller import SessionController
 from ptclock.ui.main_window import MainWindow
 from tests.clinic.conftest import Clinic
-from tests.clinic.test_clinic_faults import joined, same_records
+from tests.clinic.test_clinic_faults import (
+    backup_of,
+    every_local_record_at_the_clinic,
+    joined,
+    same_records,
+)
 from tests.clinic.workstations import cli, on, treat, workstation
 from tests.helpers import MORNING
 
@@ -164,3 +169,65 @@ def test_the_window_takes_the_clinics_shared_settings(
     window.clinic_news.emit(BackgroundSync.once(sync_keeper))
     sync_keeper.store.close()
     assert window.controller.settings.clinic_name == "Riverside PT"
+
+
+def test_a_round_that_fails_is_said_and_the_thread_goes_on() -> None:
+    from ptclock.store import StoreError
+
+    def broken() -> None:
+        raise StoreError("the disk is full: this change was not saved")
+
+    news = BackgroundSync.round(broken)  # type: ignore[arg-type]
+    assert news.short == "Clinic ⚠ sync failed · trying again"
+    assert "the disk is full" in news.status and "tries again" in news.status
+
+
+def test_a_restore_in_the_window_holds_the_sync_and_it_goes_on_after(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym = workstation(tmp_path, "gym")
+    joined(clinic_db, capsys, gym)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    backup = backup_of(capsys, gym)
+    window = window_on(qtbot, gym, FakeClock(MORNING.replace(hour=18)))
+    window.show_clinic_view()
+    sync = BackgroundSync(lambda: on(gym, "Lee", "1234567893"), window.clinic_news.emit, every=0.2)
+    window.controller.background_quiet = sync.quiet
+    sync.start()
+    try:
+        assert window.clinic_state is not None
+        qtbot.waitUntil(lambda: "up to date" in window.clinic_state.text(), timeout=10_000)
+        assert window.controller.restore(Path(backup)) is not None
+        window.controller.start_visit("Bo Chan", Payer.MEDICARE, mrn="MRN-2")
+        window.controller.toggle("97140")
+        qtbot.waitUntil(
+            lambda: (
+                clinic_db.sql("SELECT count(*) FROM ptclock.records WHERE kind = 'segment_start'")[
+                    0
+                ][0]
+                == 2
+            ),
+            timeout=10_000,
+        )
+    finally:
+        sync.stop()
+    every_local_record_at_the_clinic(clinic_db, gym)
+
+
+def test_a_window_open_when_the_computer_joins_starts_syncing(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ptclock.app import _clinic_sync
+
+    gym = workstation(tmp_path, "gym")
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    window = window_on(qtbot, gym, FakeClock(MORNING.replace(hour=18)))
+    stop = _clinic_sync(window.controller, window)
+    try:
+        assert window.clinic_panel is None  # a single machine: no clinic in sight
+        joined(clinic_db, capsys, gym)  # from the command line, the window open
+        window.controller.refresh()  # the window's next tick sees the outside change
+        assert window.clinic_state is not None
+        qtbot.waitUntil(lambda: "up to date" in window.clinic_state.text(), timeout=10_000)
+    finally:
+        stop()
