@@ -130,6 +130,27 @@ def smoke_test(program: Path, label: str) -> None:
         )
     say(f"{label}: {expected}, {done.stdout.strip()}")
     encrypted_smoke_test(program, label)
+    clinic_smoke_test(program, label)
+
+
+def clinic_smoke_test(program: Path, label: str) -> None:
+    """Clinic mode's PostgreSQL client (psycopg with the libpq it carries) loads in the
+    bundle: joining a clinic database that is not there must say so in one sentence."""
+    with tempfile.TemporaryDirectory() as data:
+        environment = dict(os.environ, PTCLOCK_DATA_DIR=data, PTCLOCK_CONFIG_DIR=data)
+        done = subprocess.run(
+            [str(program), "clinic", "join", "postgresql://ptclock@127.0.0.1:9/clinic"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=environment,
+        )
+    if done.returncode != 1 or "cannot be reached" not in done.stderr:
+        raise BuildFailed(
+            f"{label}: clinic mode's database client did not load (exit {done.returncode}): "
+            f"{done.stderr.strip()[-500:]}"
+        )
+    say(f"{label}: clinic mode's database client loads ({done.stderr.strip()[:60]}…)")
 
 
 SECRET_SERVICE = ROOT / "installer" / "linux" / "with-secret-service"

@@ -146,10 +146,10 @@ def run_join(args: argparse.Namespace) -> int:
     name = (args.name or socket.gethostname() or "workstation").strip()
     if not name or len(name) > 64 or not name.isprintable():
         raise UserError(f"--name: {shown(args.name or '')} is not a workstation name")
-    keeper = assembly.timekeeper(create=True)
-    link = keeper.store.clinic_link()
-    origin = link.origin if link is not None else uuid.uuid4().hex
-    with connected(address) as connection:  # the address and the sign-in work
+    with connected(address) as connection:  # the address and the sign-in work first:
+        keeper = assembly.timekeeper(create=True)  # a join that fails creates nothing
+        link = keeper.store.clinic_link()
+        origin = link.origin if link is not None else uuid.uuid4().hex
         password.keep(address)
         register(connection, origin, name)
     with keeper.store.transaction():

@@ -460,3 +460,13 @@ def test_encrypting_a_joined_store_keeps_it_in_the_clinic(
     assert cli(capsys, front, "sync", "--once")[0] == 0
     same_records(clinic_db, front)
     assert clinic_visits(capsys, front) == ["Ada Park", "Bo Chan"]
+
+
+def test_a_join_that_cannot_reach_the_clinic_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    status, out, err = cli(capsys, front, "clinic", "join", "postgresql://ws@127.0.0.1:9/clinic")
+    assert status == 1 and out == ""
+    assert "cannot be reached" in err and len(err.strip().splitlines()) == 1
+    assert list(front.iterdir()) == []  # no database made in a new data folder
