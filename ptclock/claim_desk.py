@@ -22,7 +22,7 @@ edits, pooling, KX).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from weakref import WeakKeyDictionary
@@ -68,6 +68,73 @@ def claim_for_visit_id(keeper: Timekeeper, visit_id: int | None = None) -> Claim
         if visit.id in claim.visit_ids:
             return claim
     raise TimekeeperError(f"visit {visit.id} is on no claim")
+
+
+def claim_with_the_clinic(keeper: Timekeeper, visit_id: int | None = None) -> Claim:
+    """``claim_for_visit_id``, and on a workstation of a clinic pooled with the same
+    patient's visits of that date on other workstations (the records the sync pulled,
+    matched by MRN): the window's live units, edits and CQ see the patient's whole day.
+
+    Another workstation's visit is on the claim with a negative id (it has none here); its
+    own workstation bills it too, so the clinic's claim (``claim --clinic``) is the one a
+    biller sends."""
+    claim = claim_for_visit_id(keeper, visit_id)
+    visit = keeper.visit(visit_id)
+    elsewhere = _elsewhere(keeper, visit)
+    if not elsewhere:
+        return claim
+    day = visit.date_of_service
+    visits = keeper.store.visits_of_patient(visit.patient_id, day, day) if visit.patient_id else []
+    tallies = [*keeper.tallies([v.id for v in visits]), *elsewhere]
+    overrides = overrides_of(keeper, (v.id for v in visits))
+    medicare = sorted({v.patient_id for v in visits if v.payer is Payer.MEDICARE and v.patient_id})
+    spent = _spent_before(keeper, medicare, day)
+    for pooled in claims_for_date(day, tallies, claim_rules(keeper), overrides, spent):
+        if visit.id in pooled.visit_ids:
+            return pooled
+    return claim
+
+
+def _elsewhere(keeper: Timekeeper, visit: Visit) -> list[VisitTally]:
+    """The same patient's visits of the same date on other workstations (by MRN), as
+    tallies of this patient here, numbered -1, -2, …"""
+    if not visit.mrn or keeper.store.clinic_link() is None:
+        return []
+    records = keeper.store.pulled_day(visit.date_of_service.isoformat())
+    if not records:
+        return []
+    from ptclock.store.clinic_mirror import mirror
+    from ptclock.timing.tally import tally
+
+    store, _sources = mirror(records)
+    try:
+        found: list[VisitTally] = []
+        for other in store.visits_on(visit.date_of_service):
+            record = store.record(other.id) if other.mrn == visit.mrn else None
+            if record is None:
+                continue
+            number = -(len(found) + 1)
+            found.append(
+                tally(
+                    replace(
+                        record,
+                        visit=replace(
+                            record.visit,
+                            id=number,
+                            patient_id=visit.patient_id,
+                            patient=visit.patient,
+                        ),
+                        segments=tuple(replace(s, visit_id=number) for s in record.segments),
+                        adjustments=tuple(replace(a, visit_id=number) for a in record.adjustments),
+                    ),
+                    keeper.clock.now(),
+                    keeper.catalog,
+                    keeper.settings.long_timer_minutes,
+                )
+            )
+        return found
+    finally:
+        store.close()
 
 
 def overrides_of(
@@ -188,14 +255,15 @@ def _spent_before(keeper: Timekeeper, patients: Sequence[int], day: date) -> dic
 
 
 def tallies_of(keeper: Timekeeper, claim: Claim) -> list[VisitTally]:
-    """The tallies of the claim's visits, in visit order."""
-    return [keeper.tally(visit_id) for visit_id in claim.visit_ids]
+    """The tallies of the claim's visits recorded here, in visit order."""
+    return [keeper.tally(visit_id) for visit_id in claim.visit_ids if visit_id > 0]
 
 
 __all__ = [
     "ModifierReason",
     "claim_for_visit_id",
     "claim_rules",
+    "claim_with_the_clinic",
     "claims_on",
     "modifier_reasons",
     "overrides_of",

@@ -193,7 +193,7 @@ _SAME_DAY = f"""
     ), their_visits AS (
         SELECT DISTINCT visit FROM {SCHEMA}.records
         WHERE kind = 'visit' AND day = %(day)s::date
-          AND patient IN (SELECT patient FROM same) AND origin <> %(origin)s
+          AND patient IN (SELECT patient FROM same) AND origin <> ALL(%(own)s)
     )
     SELECT origin, seq, kind, patient, visit, day::text, made_at, body::text
     FROM {SCHEMA}.records
@@ -212,9 +212,10 @@ def pull_records(keeper: Timekeeper, connection: Any, origin: str) -> int:
     ).fetchall()
     mark = found[-1][8] if found else None
     rows = [ClinicRecord(*row[:8]) for row in found]
+    own = keeper.store.own_origins()
     for patient, mrn, day in keeper.store.patient_days():
         found = connection.execute(
-            _SAME_DAY, {"patient": patient, "mrn": mrn, "day": day, "origin": origin}
+            _SAME_DAY, {"patient": patient, "mrn": mrn, "day": day, "own": own}
         )
         rows += [ClinicRecord(*row) for row in found]
     known = keeper.store.pulled_already((row.origin, row.seq) for row in rows)

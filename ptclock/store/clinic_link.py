@@ -193,6 +193,27 @@ class ClinicLinkData:
             latest[data["patient"]] = (data["patient"], data["mrn"], data["dob"], data["payer"])
         return list(latest.values())
 
+    def own_origins(self) -> list[str]:
+        """Every origin this store has written under (a restore gives a new one)."""
+        rows = self.connection.execute(
+            "SELECT origin FROM clinic_link WHERE id = 1 UNION SELECT DISTINCT origin FROM outbox"
+        )
+        return sorted(row[0] for row in rows)
+
+    def pulled_day(self, day: str) -> list[ClinicRecord]:
+        """What other workstations recorded on date of service ``day`` (kept by the pull),
+        with their patients' details: the rest of this workstation's patients' day."""
+        own = self.own_origins()
+        marks = ",".join("?" * len(own)) or "''"
+        rows = self.connection.execute(
+            "SELECT origin, seq, kind, patient, visit, day, made_at, body FROM clinic_records "
+            f"WHERE origin NOT IN ({marks}) AND (day = ? OR (kind = 'patient' AND patient IN "
+            "(SELECT patient FROM clinic_records WHERE kind = 'visit' AND day = ?))) "
+            "ORDER BY rowid",
+            (*own, day, day),
+        )
+        return [ClinicRecord(*row) for row in rows]
+
     def patient_days(self) -> list[tuple[str, str, str]]:
         """(patient uid, MRN, date of service) of this workstation's visits that are not
         ended: the days it needs the clinic's other visits of."""

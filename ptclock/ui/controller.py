@@ -201,10 +201,10 @@ class SessionController(QObject):
             visit_ids = cached[2]  # the visits on the claim: only a write changes them
         key = (self.visit_id, self._generation, self._claim_moves(tally, visit_ids))
         if cached is None or cached[0] != key:
-            from ptclock.claim_desk import claim_for_visit_id
+            from ptclock.claim_desk import claim_with_the_clinic
 
             try:
-                claim = claim_for_visit_id(self.keeper, self.visit_id)
+                claim = claim_with_the_clinic(self.keeper, self.visit_id)
             except TimekeeperError:
                 return None
             ids = tuple(claim.visit_ids)
@@ -217,7 +217,7 @@ class SessionController(QObject):
         running segment's whole minutes, and the clock's minute while anything runs."""
         now = shown.now
         moves: list[object] = []
-        for visit_id in visit_ids:
+        for visit_id in (v for v in visit_ids if v > 0):  # < 0: another workstation's
             found = shown if visit_id == shown.record.visit.id else self.tally_of(visit_id)
             moves.append(tuple((line.code, line.minutes, line.running) for line in found.codes))
             moves.append(

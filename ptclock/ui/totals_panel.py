@@ -101,9 +101,16 @@ def describe(tally: VisitTally, claim: Claim | None = None) -> list[str]:
     floor = f"Unit lost {losses[0]}" if billing.rule is Rule.CMS and losses else "; ".join(losses)
     allocation = ", ".join(f"{line.code} × {line.units}" for line in billing.lines if line.units)
     rule = tally.rule.in_words
-    others = [v for v in (claim.visit_ids if claim else ()) if v != tally.record.visit.id]
+    ids = claim.visit_ids if claim else ()
+    others = [v for v in ids if v != tally.record.visit.id and v > 0]
+    elsewhere = sum(1 for v in ids if v < 0)  # the same patient today on other workstations
     if others:
         rule += " · one claim with visit " + ", ".join(str(v) for v in others)
+    if elsewhere:
+        rule += (
+            f"{' and' if others else ' · one claim with'} {elsewhere} "
+            f"visit{'' if elsewhere == 1 else 's'} on another workstation"
+        )
     return [
         f"Total: {words.units(billing.total_units)}",
         rule,

@@ -231,3 +231,33 @@ def test_a_window_open_when_the_computer_joins_starts_syncing(
         qtbot.waitUntil(lambda: "up to date" in window.clinic_state.text(), timeout=10_000)
     finally:
         stop()
+
+
+def test_the_window_pools_the_patients_visit_on_another_workstation(
+    clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ada had 6 minutes of 97110 in the gym; at the table she gets 5 of 97140: alone 0
+    units, with the gym's minutes (one claim for the day) 1 unit — the table's window
+    says so while she is still there."""
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
+    assert cli(capsys, gym, "sync", "--once")[0] == 0
+    clock = FakeClock(MORNING.replace(minute=20))
+    window = window_on(qtbot, table, clock)
+    window.controller.start_visit("Ada Park", Payer.MEDICARE, mrn="MRN-1")
+    window.controller.toggle("97140")
+    sync_keeper = on(table, "Kim", "1245319599")
+    window.clinic_news.emit(BackgroundSync.once(sync_keeper))  # pulls the gym's visit
+    sync_keeper.store.close()
+    clock.advance(minutes=5)
+    window.controller.refresh()
+    claim = window.controller.review()
+    assert claim is not None
+    assert claim.billing.timed_minutes == 11 and claim.billing.total_units == 1
+    assert len(claim.visit_ids) == 2 and min(claim.visit_ids) < 0
+    window.redraw()
+    assert "one claim with 1 visit on another workstation" in window.totals.rule_label.text()
+    assert window.totals.units_label.text() == "Total: 1 unit"
