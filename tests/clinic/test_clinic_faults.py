@@ -470,3 +470,30 @@ def test_a_join_that_cannot_reach_the_clinic_creates_nothing(
     assert status == 1 and out == ""
     assert "cannot be reached" in err and len(err.strip().splitlines()) == 1
     assert list(front.iterdir()) == []  # no database made in a new data folder
+
+
+def test_cq_across_providers_on_the_clinics_claim(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PT in the gym and a PT assistant at the table treat one Medicare patient on one
+    day: the clinic's claim pools them and marks the assistant's unit CQ (Medicare pays
+    85%), as one workstation recording both would."""
+    from ptclock.timing.records import Performer
+
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 15)])
+    tk = on(table, "Ana Ruiz", "1245319599", FakeClock(MORNING.replace(minute=30)))
+    tk.new_visit("Ada Park", payer=Payer.MEDICARE, mrn="MRN-1")
+    tk.start("97530", performer=Performer.PTA)
+    tk.clock.advance(minutes=15)
+    tk.stop()
+    tk.end()
+    tk.store.close()
+    for folder in (gym, table):
+        assert cli(capsys, folder, "sync", "--once")[0] == 0
+    (claim,) = clinic_claims(capsys, gym, "2026-11-27")["claims"]
+    lines = {line["code"]: (line["units"], line["modifiers"]) for line in claim["lines"]}
+    assert lines == {"97110": (1, ["GP"]), "97530": (1, ["GP", "CQ"])}
