@@ -106,7 +106,10 @@ def _elsewhere(keeper: Timekeeper, visit: Visit) -> list[VisitTally]:
     from ptclock.store.clinic_mirror import mirror
     from ptclock.timing.tally import tally
 
-    store, _sources = mirror(records)
+    try:
+        store, _sources = mirror(records)
+    except Exception:  # another workstation's records never stop this one
+        return []
     try:
         found: list[VisitTally] = []
         for other in store.visits_on(visit.date_of_service):

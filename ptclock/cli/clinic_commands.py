@@ -150,6 +150,17 @@ def run_join(args: argparse.Namespace) -> int:
         keeper = assembly.timekeeper(create=True)  # a join that fails creates nothing
         link = keeper.store.clinic_link()
         origin = link.origin if link is not None else uuid.uuid4().hex
+        other = connection.execute(
+            "SELECT joined_by FROM ptclock.workstations WHERE origin = ANY(%s) "
+            "AND joined_by <> current_user LIMIT 1",
+            (keeper.store.own_origins(),),
+        ).fetchone()
+        if other is not None:
+            raise ClinicError(
+                f"this computer's records were sent to the clinic by the login {other[0]}: "
+                "join with that login (a workstation keeps its login, also on a new "
+                "computer); nothing was changed"
+            )
         password.keep(address)
         register(connection, origin, name)
     with keeper.store.transaction():

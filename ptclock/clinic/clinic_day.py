@@ -94,8 +94,12 @@ def clinic_keeper(
         )
     with connected(addresses.parse(link.address)) as connection:
         records = fetch_day(connection, day)
-        names = dict(connection.execute(f"SELECT origin, name FROM {SCHEMA}.workstations"))
-    store, sources = mirror(records, keeper.store)
+        listed = connection.execute(
+            f"SELECT origin, name, joined_by FROM {SCHEMA}.workstations"
+        ).fetchall()
+    names = {origin: name for origin, name, _login in listed}
+    logins = {origin: login for origin, _name, login in listed}
+    store, sources = mirror(records, keeper.store, logins)
     try:
         yield Timekeeper(store, keeper.clock, keeper.catalog, keeper.settings), sources, names
     finally:

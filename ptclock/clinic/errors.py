@@ -24,6 +24,12 @@ def in_words(error: BaseException, where: str) -> str:
     """A psycopg error as one sentence a clinic's IT person can act on."""
     first = scrubbed(str(error)).strip().splitlines()[0] if str(error).strip() else ""
     text = first.lower()
+    if "own login only" in text:
+        return (
+            f"the clinic database at {where} takes this workstation's records only from the "
+            "login it was set up with: join again with that login (a workstation keeps its "
+            "login, also on a new computer)"
+        )
     if "password authentication failed" in text or "no password supplied" in text:
         return (
             f"the clinic database at {where} refused the sign-in (wrong or missing password: "

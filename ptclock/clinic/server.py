@@ -34,6 +34,9 @@ def connected(address: ClinicAddress, *, check_schema: bool = True) -> Iterator[
         connection.execute("SET jit = off")
         connection.execute("SET statement_timeout = '60s'")
         connection.execute("SET lock_timeout = '10s'")
+        # A transaction left open (a laptop asleep mid-push) is ended by the server, so no
+        # record commits long after the time it was stamped with (the pull's margin).
+        connection.execute("SET idle_in_transaction_session_timeout = '60s'")
         if check_schema:
             found = server_schema.version(connection)
             if found == 0:

@@ -67,6 +67,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # workstation's records (one login per workstation).
         f"""CREATE FUNCTION {SCHEMA}.own_records() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
+                IF EXISTS (SELECT 1 FROM {SCHEMA}.records r
+                           WHERE r.origin = NEW.origin AND r.seq = NEW.seq) THEN
+                    RETURN NEW;  -- sent again: ON CONFLICT keeps the first, untouched
+                END IF;
                 NEW.received_at := clock_timestamp();
                 NEW.received_by := current_user;
                 IF current_setting('is_superuser') <> 'on' AND NOT EXISTS (

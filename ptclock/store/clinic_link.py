@@ -196,7 +196,8 @@ class ClinicLinkData:
     def own_origins(self) -> list[str]:
         """Every origin this store has written under (a restore gives a new one)."""
         rows = self.connection.execute(
-            "SELECT origin FROM clinic_link WHERE id = 1 UNION SELECT DISTINCT origin FROM outbox"
+            "SELECT origin FROM clinic_link WHERE id = 1 UNION SELECT DISTINCT origin FROM outbox "
+            "UNION SELECT origin FROM former_origins"
         )
         return sorted(row[0] for row in rows)
 
@@ -232,33 +233,69 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
 
     The clinic may hold records written after the backup was made: with the old origin,
     the restored store would number its next records and its next rows as those were,
-    and the clinic would take them for the same things. So the link (the copy's, else the
-    replaced store's) gets a new origin and everything is sent again; the restored rows
-    keep their ids (the copy's ``row_uids``, completed from the replaced store's for rows
-    the backup has, which are the same rows)."""
-    link = None
+    and the clinic would take them for the same things. So the link (the replaced store's,
+    else the copy's) gets a new origin and everything queued is sent again. The restored
+    rows keep their ids: the copy's own, and — when the backup is this store's (its audit
+    trail is the start of the replaced one's) — the replaced store's for rows the backup
+    has. Rows that still have none (another store's backup) get new ones, and their
+    history is queued. The origins written under before stay this store's own."""
+    current_link = None
     if current is not None:
-        link = current.execute(
+        current_link = current.execute(
             "SELECT origin, workstation, address, joined_at FROM clinic_link WHERE id = 1"
         ).fetchone()
     own = copy.execute(
         "SELECT origin, workstation, address, joined_at FROM clinic_link WHERE id = 1"
     ).fetchone()
-    link = link or own
+    link = current_link or own
     if link is None:
         return
-    if current is not None:
-        for table in outbox.TABLES.values():
-            (newest,) = copy.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-            rows = current.execute(
-                "SELECT tbl, row_id, uid FROM row_uids WHERE tbl = ? AND row_id <= ?",
-                (table, newest),
-            ).fetchall()
-            copy.executemany(
-                "INSERT OR IGNORE INTO row_uids (tbl, row_id, uid) VALUES (?, ?, ?)", rows
+    former = {own[0]} if own else set()
+    if current is not None and current_link is not None:
+        former |= {
+            row[0]
+            for row in current.execute(
+                "SELECT origin FROM clinic_link UNION SELECT origin FROM outbox "
+                "UNION SELECT origin FROM former_origins"
             )
+        }
+        if _same_store(copy, current):
+            for table in outbox.TABLES.values():
+                (newest,) = copy.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+                rows = current.execute(
+                    "SELECT tbl, row_id, uid FROM row_uids WHERE tbl = ? AND row_id <= ?",
+                    (table, newest),
+                ).fetchall()
+                copy.executemany(
+                    "INSERT OR IGNORE INTO row_uids (tbl, row_id, uid) VALUES (?, ?, ?)", rows
+                )
+    copy.executemany(
+        "INSERT OR IGNORE INTO former_origins (origin) VALUES (?)", [(o,) for o in former]
+    )
     copy.execute(
         "INSERT OR REPLACE INTO clinic_link (id, origin, workstation, address, joined_at, "
         "sent_seq) VALUES (1, lower(hex(randomblob(16))), ?, ?, ?, 0)",
         (link[1], link[2], link[3]),
     )
+    for statement in outbox.seed_statements():
+        copy.execute(statement)
+
+
+def _same_store(copy: sqlite3.Connection, current: sqlite3.Connection) -> bool:
+    """Whether ``copy`` is a backup of ``current``'s own store: the audit trail is
+    append-only, so the backup's is the start of the current one's, line for line."""
+    last = copy.execute(
+        "SELECT id, at, action, visit_id FROM audit ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if last is None:
+        return True  # nothing recorded: no row to mistake for another
+    first = copy.execute(
+        "SELECT id, at, action, visit_id FROM audit ORDER BY id LIMIT 1"
+    ).fetchone()
+    for row in (first, last):
+        there = current.execute(
+            "SELECT id, at, action, visit_id FROM audit WHERE id = ?", (row[0],)
+        ).fetchone()
+        if there != row:
+            return False
+    return True

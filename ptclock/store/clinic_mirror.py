@@ -13,13 +13,15 @@ workstations on one day is one claim); a patient without an MRN is one per clini
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from ptclock.store.billing_data import BillingData
 from ptclock.store.clinic_link import ClinicRecord
 from ptclock.store.store import Store, open_memory_store
+from ptclock.store.timestamps import from_text
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,107 @@ class VisitSource:
     provider_npi: str
 
 
+_FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
+    "patient": {"patient": (str,), "name": (str,), "mrn": (str,), "dob": (str,), "payer": (str,)},
+    "visit": {
+        "visit": (str,), "patient": (str,), "provider": (str,),
+        "provider_credentials": (str,), "provider_npi": (str,), "date_of_service": (str,),
+        "zone": (str,), "rule": (str,), "concurrent": (int,), "status": (str,),
+        "started_at": (str,), "ended_at": (str, type(None)), "paused_codes": (str,),
+        "note": (str,), "payer": (str,),
+    },
+    "segment_start": {
+        "segment": (str,), "visit": (str,), "code": (str,), "started_at": (str,),
+        "zone": (str,), "performer": (str,),
+    },
+    "segment_end": {"segment": (str,), "ended_at": (str,)},
+    "adjustment": {
+        "adjustment": (str,), "visit": (str,), "code": (str,), "seconds": (int,),
+        "reason": (str,), "made_at": (str,), "zone": (str,), "transfer": (str, type(None)),
+    },
+    "code_note": {
+        "visit": (str,), "code": (str,), "body_part": (str,), "exercises": (str,),
+        "goal": (str,),
+    },
+    "modifier_override": {
+        "override": (str,), "visit": (str,), "code": (str,), "modifier": (str,),
+        "action": (str,), "reason": (str,), "made_at": (str,),
+    },
+    "audit": {
+        "audit": (str,), "at": (str,), "zone": (str,), "action": (str,),
+        "visit": (str, type(None)), "code": (str, type(None)),
+        "before": (str, type(None)), "after": (str, type(None)),
+    },
+}  # fmt: skip
+"""What each kind of record must hold: a record from the clinic that does not (another
+program's, a damaged one) is left out, never allowed to stop the bill."""
+_CHOICES = {
+    ("visit", "rule"): ("cms", "ama"),
+    ("visit", "status"): ("open", "paused", "ended"),
+    ("visit", "payer"): ("medicare", "commercial", "other"),
+    ("modifier_override", "action"): ("add", "remove"),
+}
+_TIMES = {
+    "visit": ("started_at", "ended_at"),
+    "segment_start": ("started_at",),
+    "segment_end": ("ended_at",),
+    "adjustment": ("made_at",),
+    "modifier_override": ("made_at",),
+    "audit": ("at",),
+}
+_THING = {
+    "visit": "visit",
+    "segment_start": "visit",
+    "segment_end": "segment",
+    "adjustment": "visit",
+    "code_note": "visit",
+    "modifier_override": "visit",
+}
+"""The thing each kind of record writes (its id's first part is the workstation that made
+it): only that workstation's login may write it."""
+
+
+def well_formed(row: ClinicRecord) -> dict[str, Any] | None:
+    """The record's body when it holds what its kind needs, else None."""
+    try:
+        data = json.loads(row.body)
+    except ValueError:
+        return None
+    fields = _FIELDS.get(row.kind)
+    if not isinstance(data, dict) or fields is None:
+        return None
+    for key, types in fields.items():
+        if not isinstance(data.get(key), types) or isinstance(data.get(key), bool):
+            return None
+    for (kind, key), allowed in _CHOICES.items():
+        if kind == row.kind and data[key] not in allowed:
+            return None
+    for key in _TIMES.get(row.kind, ()):
+        if data[key] is not None:
+            try:
+                from_text(data[key])
+            except ValueError:
+                return None
+    if row.kind == "visit":
+        try:
+            date.fromisoformat(data["date_of_service"])
+        except ValueError:
+            return None
+    return data
+
+
 def mirror(
-    records: Iterable[ClinicRecord], billing: BillingData | None = None
+    records: Iterable[ClinicRecord],
+    billing: BillingData | None = None,
+    logins: Mapping[str, str] | None = None,
 ) -> tuple[Store, dict[int, VisitSource]]:
     """A store in memory holding ``records`` (and ``billing``'s imported edits and fees),
-    with where each of its visits came from, by the visit's id in it."""
+    with where each of its visits came from, by the visit's id in it.
+
+    With ``logins`` (each origin's login, from the clinic's list of workstations) a record
+    that writes a thing another login's workstation made is left out: a login may write
+    only its own workstation's visits and segments (after a restore, under a new origin
+    of the same login)."""
     patients: dict[str, dict[str, Any]] = {}
     visits: dict[str, tuple[int, dict[str, Any], str]] = {}
     starts: dict[str, dict[str, Any]] = {}
@@ -46,7 +144,14 @@ def mirror(
     overrides: dict[str, dict[str, Any]] = {}
     audit: dict[str, tuple[str, int, dict[str, Any]]] = {}
     for order, row in enumerate(records):
-        data = json.loads(row.body)
+        data = well_formed(row)
+        if data is None:
+            continue
+        thing = _THING.get(row.kind)
+        if logins is not None and thing is not None:
+            maker = logins.get(str(data[thing]).split("/", 1)[0])
+            if maker is None or maker != logins.get(row.origin):
+                continue  # another login's visit or segment: not this record's to write
         if row.kind == "patient":
             patients.pop(data["patient"], None)  # the latest details, in the latest place
             patients[data["patient"]] = data

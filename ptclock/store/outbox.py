@@ -263,14 +263,15 @@ _TRIGGERS = (
 )
 
 _SEEDS = (
-    (PATIENT, "patients r ORDER BY r.id"),
-    (VISIT, "visits r ORDER BY r.id"),
-    (SEGMENT_START, "segments r ORDER BY r.id"),
-    (SEGMENT_END, "segments r WHERE r.ended_at IS NOT NULL ORDER BY r.id"),
-    (ADJUSTMENT, "adjustments r ORDER BY r.id"),
-    (CODE_NOTE, "code_notes r ORDER BY r.visit_id, r.code"),
-    (MODIFIER_OVERRIDE, "modifier_overrides r ORDER BY r.id"),
-    (AUDIT, "audit r ORDER BY r.id"),
+    # (kind, table, condition, order; {fresh}: only rows that had no clinic id yet)
+    (PATIENT, "patients", "{fresh}", "r.id"),
+    (VISIT, "visits", "{fresh}", "r.id"),
+    (SEGMENT_START, "segments", "{fresh}", "r.id"),
+    (SEGMENT_END, "segments", "r.ended_at IS NOT NULL AND {fresh}", "r.id"),
+    (ADJUSTMENT, "adjustments", "{fresh}", "r.id"),
+    (CODE_NOTE, "code_notes", "{fresh_visit}", "r.visit_id, r.code"),
+    (MODIFIER_OVERRIDE, "modifier_overrides", "{fresh}", "r.id"),
+    (AUDIT, "audit", "{fresh}", "r.id"),
 )
 
 
@@ -318,6 +319,9 @@ def schema_statements() -> list[str]:
         )""",
         "CREATE INDEX clinic_records_patient ON clinic_records (patient) WHERE patient IS NOT NULL",
         "CREATE INDEX clinic_records_day ON clinic_records (day)",
+        # Origins this store wrote under before a restore gave it a new one: its own
+        # records, never another workstation's.
+        "CREATE TABLE former_origins (origin TEXT PRIMARY KEY)",
         """CREATE TABLE row_uids (
             tbl TEXT NOT NULL,
             row_id INTEGER NOT NULL,
@@ -346,12 +350,30 @@ def schema_statements() -> list[str]:
 
 
 def seed_statements() -> list[str]:
-    """Give every row its id and queue the store's whole history, in order, when it joins
-    a clinic (after the ``clinic_link`` row exists, inside the same transaction). Rows that
-    have an id already (a store linked before) keep it."""
-    ids = [
-        f"INSERT OR IGNORE INTO row_uids (tbl, row_id, uid) "
-        f"SELECT '{table}', r.id, {_new_uid(letter, 'r.id')} FROM {table} r"
-        for letter, table in TABLES.items()
+    """Give every row that has no clinic id one, and queue those rows' history, in order:
+    all of it when a store joins a clinic, and after a restore what the clinic cannot know
+    (a backup of another store, or one whose rows no link ever gave ids). Runs after the
+    ``clinic_link`` row exists, inside the same transaction; rows with an id keep it."""
+    fresh = [
+        "DROP TABLE IF EXISTS temp.fresh_rows",
+        "CREATE TEMP TABLE fresh_rows (tbl TEXT NOT NULL, row_id INTEGER NOT NULL, "
+        "PRIMARY KEY (tbl, row_id))",
     ]
-    return ids + [f"{_INSERT}{kind.select('r')} FROM {source}" for kind, source in _SEEDS]
+    for letter, table in TABLES.items():
+        fresh.append(
+            f"INSERT INTO temp.fresh_rows SELECT '{table}', r.id FROM {table} r "
+            f"WHERE NOT EXISTS (SELECT 1 FROM row_uids u WHERE u.tbl = '{table}' "
+            "AND u.row_id = r.id)"
+        )
+        fresh.append(
+            f"INSERT INTO row_uids (tbl, row_id, uid) SELECT f.tbl, f.row_id, "
+            f"{_new_uid(letter, 'f.row_id')} FROM temp.fresh_rows f WHERE f.tbl = '{table}'"
+        )
+    queued = []
+    for kind, table, condition, order in _SEEDS:
+        where = condition.format(
+            fresh=f"r.id IN (SELECT row_id FROM temp.fresh_rows WHERE tbl = '{table}')",
+            fresh_visit="r.visit_id IN (SELECT row_id FROM temp.fresh_rows WHERE tbl = 'visits')",
+        )
+        queued.append(f"{_INSERT}{kind.select('r')} FROM {table} r WHERE {where} ORDER BY {order}")
+    return [*fresh, *queued, "DROP TABLE temp.fresh_rows"]

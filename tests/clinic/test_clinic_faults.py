@@ -497,3 +497,172 @@ def test_cq_across_providers_on_the_clinics_claim(
     (claim,) = clinic_claims(capsys, gym, "2026-11-27")["claims"]
     lines = {line["code"]: (line["units"], line["modifiers"]) for line in claim["lines"]}
     assert lines == {"97110": (1, ["GP"]), "97530": (1, ["GP", "CQ"])}
+
+
+def test_another_stores_backup_restored_on_a_workstation_gets_ids_of_its_own(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The therapist's old laptop (never joined) is restored on the clinic's workstation,
+    as the README's move to a new computer does: its rows are not the replaced store's
+    rows, so they get clinic ids of their own and their history is sent."""
+    front = workstation(tmp_path, "front")
+    laptop = workstation(tmp_path, "laptop")
+    joined(clinic_db, capsys, front)
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    treat(
+        laptop,
+        "Lee",
+        "Bo Chen",
+        "MRN-2",
+        [("97140", 25)],
+        start=MORNING.replace(hour=11),
+        end=False,
+    )
+    backup = backup_of(capsys, laptop)
+    status, _, err = cli(capsys, front, "restore", backup)
+    assert (status, err) == (0, ""), err
+    tk = on(front, "Lee", "1234567893", FakeClock(MORNING.replace(hour=11, minute=40)))
+    tk.end()  # Bo's visit ends on the workstation
+    tk.store.close()
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    every_local_record_at_the_clinic(clinic_db, front)
+    claims = clinic_claims(capsys, front, "2026-11-27")["claims"]
+    shown = {c["patient"]: [(line["code"], line["minutes"]) for line in c["lines"]] for c in claims}
+    assert shown == {"Ada Park": [("97110", 10)], "Bo Chen": [("97140", 25)]}
+
+
+def test_after_a_pre_join_restore_the_window_does_not_pool_its_own_visits(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ptclock.claim_desk import claim_for_visit_id, claim_with_the_clinic
+
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97161", 30), ("97110", 10)])
+    backup = backup_of(capsys, front)
+    joined(clinic_db, capsys, front)
+    assert cli(capsys, front, "restore", backup)[0] == 0
+    second = treat(
+        front,
+        "Lee",
+        "Ada Park",
+        "MRN-1",
+        [("97110", 10)],
+        start=MORNING.replace(hour=11),
+        end=False,
+    )
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    tk = on(front, "Lee", "1234567893", FakeClock(MORNING.replace(hour=11, minute=20)))
+    try:
+        local = claim_for_visit_id(tk, second)
+        window = claim_with_the_clinic(tk, second)
+        assert window.visit_ids == local.visit_ids  # its own earlier visit is not "elsewhere"
+        assert [(line.code, line.units) for line in window.lines] == [
+            (line.code, line.units) for line in local.lines
+        ]
+    finally:
+        tk.store.close()
+
+
+def test_a_login_cannot_write_into_another_workstations_visit(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The table's login writes records under its own origin naming the gym's visit (a
+    new provider, an extra segment): the clinic's claim leaves them out."""
+    import psycopg
+
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    url = clinic_db.workstation_url()
+    assert cli(capsys, table, "clinic", "join", url)[0] == 0
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    assert cli(capsys, gym, "sync", "--once")[0] == 0
+    before = clinic_claims(capsys, gym, "2026-11-27")["claims"]
+    store = open_store(table / DATABASE_NAME)
+    link = store.clinic_link()
+    store.close()
+    assert link is not None
+    mine = link.origin
+    with psycopg.connect(url, autocommit=True) as connection:  # the table's own login
+        (body,) = connection.execute(
+            "SELECT body FROM ptclock.records WHERE kind = 'visit' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        uid = body["visit"]
+        segment = {
+            "segment": mine + "/s/999",
+            "visit": uid,
+            "code": "97530",
+            "started_at": body["started_at"],
+            "zone": body["zone"],
+            "performer": "PT",
+        }
+        forged = [
+            (9000, "visit", dict(body, provider="Mallory", provider_npi="1245319599")),
+            (9001, "segment_start", segment),
+            (9002, "segment_end", {"segment": mine + "/s/999", "ended_at": body["ended_at"]}),
+        ]  # fmt: skip
+        for seq, kind, data in forged:
+            connection.execute(
+                "INSERT INTO ptclock.records (origin, seq, kind, patient, visit, day, made_at, "
+                "body) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                (mine, seq, kind, body["patient"], uid, "2026-11-27", "", json.dumps(data)),
+            )
+    assert clinic_claims(capsys, gym, "2026-11-27")["claims"] == before
+
+
+def test_a_malformed_record_from_the_clinic_never_stops_the_window(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    from ptclock.ui.controller import SessionController
+
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    url = clinic_db.workstation_url()
+    assert cli(capsys, table, "clinic", "join", url)[0] == 0
+    visit = treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)], end=False)
+    store = open_store(table / DATABASE_NAME)
+    link = store.clinic_link()
+    store.close()
+    assert link is not None
+    mine, patient = link.origin, link.origin + "/p/1"
+    with psycopg.connect(url, autocommit=True) as connection:
+        insert = (
+            "INSERT INTO ptclock.records (origin, seq, kind, patient, visit, day, made_at, body) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+        )
+        details = {"patient": patient, "name": "X", "mrn": "MRN-1", "dob": "", "payer": "medicare"}
+        connection.execute(
+            insert, (mine, 1, "patient", patient, None, None, "", json.dumps(details))
+        )
+        half = {"visit": mine + "/v/1", "patient": patient}  # a visit with most fields missing
+        connection.execute(
+            insert, (mine, 2, "visit", patient, mine + "/v/1", "2026-11-27", "", json.dumps(half))
+        )
+    assert cli(capsys, gym, "sync", "--once")[0] == 0
+    tk = on(gym, "Lee", "1234567893", FakeClock(MORNING.replace(minute=20)))
+    try:
+        controller = SessionController(tk)
+        controller.visit_id = visit
+        claim = controller.review()  # what the window's redraw asks first
+        assert claim is not None and [line.code for line in claim.lines] == ["97110"]
+    finally:
+        tk.store.close()
+    assert clinic_claims(capsys, gym, "2026-11-27")["claims"][0]["patient"] == "Ada Park"
+
+
+def test_joining_with_another_login_is_refused_in_words(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    front = workstation(tmp_path, "front")
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    joined(clinic_db, capsys, front)
+    before = clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0]
+    status, out, err = cli(capsys, front, "clinic", "join", clinic_db.workstation_url())
+    assert status == 1 and out == ""
+    assert "were sent to the clinic by the login ws_" in err and "join with that login" in err
+    assert clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0] == before
+    assert cli(capsys, front, "sync", "--once")[0] == 0  # the first login goes on
