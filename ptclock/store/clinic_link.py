@@ -219,7 +219,8 @@ class ClinicLinkData:
         """(patient uid, MRN, date of service) of this workstation's visits that are not
         ended: the days it needs the clinic's other visits of."""
         rows = self.connection.execute(
-            "SELECT DISTINCT coalesce(p.clinic_uid, "
+            "SELECT DISTINCT coalesce(p.clinic_uid, (SELECT u.uid FROM row_uids u "
+            "WHERE u.tbl = 'patients' AND u.row_id = p.id), "
             "(SELECT origin FROM clinic_link WHERE id = 1) || '/p/' || p.id), p.mrn, "
             "v.date_of_service FROM visits v JOIN patients p ON p.id = v.patient_id "
             "WHERE v.status != 'ended'"
@@ -277,6 +278,20 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
         "sent_seq) VALUES (1, lower(hex(randomblob(16))), ?, ?, ?, 0)",
         (link[1], link[2], link[3]),
     )
+    if current is not None and current_link is not None:
+        # What the replaced store had queued and not yet sent is the only copy of it:
+        # queued again here, under the new origin, so the clinic still gets it.
+        (sent,) = current.execute("SELECT sent_seq FROM clinic_link WHERE id = 1").fetchone()
+        unsent = current.execute(
+            "SELECT kind, patient, visit, day, made_at, body FROM outbox WHERE seq > ? "
+            "ORDER BY seq",
+            (sent,),
+        ).fetchall()
+        copy.executemany(
+            "INSERT INTO outbox (origin, kind, patient, visit, day, made_at, body) "
+            f"VALUES ({outbox.ORIGIN}, ?, ?, ?, ?, ?, ?)",
+            unsent,
+        )
     for statement in outbox.seed_statements():
         copy.execute(statement)
 

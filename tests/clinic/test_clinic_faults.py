@@ -666,3 +666,24 @@ def test_joining_with_another_login_is_refused_in_words(
     assert "were sent to the clinic by the login ws_" in err and "join with that login" in err
     assert clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0] == before
     assert cli(capsys, front, "sync", "--once")[0] == 0  # the first login goes on
+
+
+def test_a_restore_keeps_what_the_replaced_store_had_not_sent_yet(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The clinic was out of reach when Bo was treated; then last night's backup went back
+    on. Bo's visit is only in the replaced file's queue: the restore queues it again."""
+    front = workstation(tmp_path, "front")
+    joined(clinic_db, capsys, front)
+    treat(front, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    backup = backup_of(capsys, front)
+    clinic_db.server.stop()
+    try:
+        treat(front, "Lee", "Bo Chan", "MRN-2", [("97140", 10)], start=MORNING.replace(hour=16))
+        status, _, err = cli(capsys, front, "restore", backup)
+        assert (status, err) == (0, ""), err
+    finally:
+        clinic_db.server.start()
+    assert cli(capsys, front, "sync", "--once")[0] == 0
+    assert clinic_visits(capsys, front) == ["Ada Park", "Bo Chan"]
