@@ -21,10 +21,14 @@ import socket
 import sys
 import threading
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ptclock import assembly
 from ptclock.cli.parser import UserError, shown
+
+if TYPE_CHECKING:  # the clinic's modules load only when a clinic command runs
+    from ptclock.clinic.sync import SyncResult
+    from ptclock.timekeeper import Timekeeper
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -208,7 +212,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     from ptclock.clinic.errors import ClinicError
-    from ptclock.clinic.sync import SyncResult, link_of, run, sync_once
+    from ptclock.clinic.sync import link_of, run, sync_once
 
     keeper = assembly.timekeeper()
     link_of(keeper)
@@ -234,7 +238,7 @@ def run_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def _apply_shared(keeper: Any, shared: dict[str, str]) -> None:
+def _apply_shared(keeper: Timekeeper, shared: dict[str, str]) -> None:
     """The settings the clinic shares, into this computer's settings.json (when changed)."""
     from ptclock.clinic.sync import with_shared
     from ptclock.settings import save_settings
@@ -245,7 +249,7 @@ def _apply_shared(keeper: Any, shared: dict[str, str]) -> None:
         keeper.settings = settings
 
 
-def _result_words(result: Any) -> str:
+def _result_words(result: SyncResult) -> str:
     return (
         f"Sent {result.sent}, fetched {result.pulled}; "
         f"{result.queued} record{'' if result.queued == 1 else 's'} waiting."

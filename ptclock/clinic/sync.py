@@ -7,21 +7,21 @@
   next sync, and a record the server already has is kept once: nothing lost, nothing
   doubled. A record the server has *with other content* under the same (origin, seq)
   means two stores share one identity (a copied data folder): the sync stops and says so.
-* **Pull.** The clinic's patient list (each patient's latest details), and every record of
-  the visits other workstations made for this workstation's patients on the dates it has
-  visits not yet ended (same-day pooling, edits and CQ need the patient's whole day). They
-  are kept in the store's ``clinic_records``, each once.
+* **Pull.** The clinic's patient list (what arrived since the last pull, with a margin),
+  every record of the visits other workstations made for this workstation's patients on
+  the dates it has visits not yet ended (same-day pooling, edits and CQ need the patient's
+  whole day), and the settings the clinic shares. Records are kept in the store's
+  ``clinic_records``, each once; nothing is written when nothing is new.
 
 Records never change once written, and each visit is written only by the workstation that
 made it, so two workstations can never write the same record differently: there is
 nothing to reconcile. Time inside a record is the workstation's own clock; the order of a
-visit's records is its outbox order, never a clock, so clocks minutes apart do not reorder
-anything.
+visit's records is the order the clinic received them (for one workstation, its outbox
+order), never a clock, so clocks minutes apart do not reorder anything.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ from ptclock.clinic import server_schema
 from ptclock.clinic.errors import ClinicError
 from ptclock.clinic.server import connected
 from ptclock.clinic.server_schema import SCHEMA
+from ptclock.formats import wall_date_time, wall_time
 from ptclock.settings import PAGE_SIZES, Settings
 from ptclock.store.clinic_link import ClinicRecord, LinkRow
 from ptclock.timekeeper import Timekeeper
@@ -83,8 +84,8 @@ def sync_and_look(
     address = addresses.parse(link.address)
     try:
         with connected(address) as connection:
-            sent = push(keeper, connection, link.origin)
-            pulled = pull_records(keeper, connection, link.origin) if pull else 0
+            sent = push(keeper, connection)
+            pulled = pull_records(keeper, connection) if pull else 0
             shared = server_schema.shared(connection) if pull else {}
             seen = look(connection)
     except ClinicError as error:
@@ -95,7 +96,7 @@ def sync_and_look(
     return SyncResult(sent, pulled, keeper.store.queued(), shared), seen
 
 
-def push(keeper: Timekeeper, connection: Any, origin: str) -> int:
+def push(keeper: Timekeeper, connection: Any) -> int:
     """Send the outbox in order; returns how many records the clinic acknowledged."""
     store = keeper.store
     sent = 0
@@ -202,7 +203,7 @@ _SAME_DAY = f"""
 """
 
 
-def pull_records(keeper: Timekeeper, connection: Any, origin: str) -> int:
+def pull_records(keeper: Timekeeper, connection: Any) -> int:
     """Keep the clinic's patient list (what is new since the last pull) and the same-day
     visits of this workstation's patients made elsewhere; returns how many records were
     new here."""
@@ -294,15 +295,11 @@ def short_status(link: LinkRow | None, queued: int, now: datetime) -> str:
 
 
 def _when(text: str | None, now: datetime) -> str:
+    """A stored moment as the status says it: "at 10:20" today, else with its date."""
     if not text:
         return "never"
-    moment = datetime.fromisoformat(text)
-    local = moment.astimezone(now.tzinfo) if now.tzinfo else moment
-    if local.date() == now.date():
-        return f"at {local:%H:%M}"
-    return f"on {local:%Y-%m-%d} at {local:%H:%M}"
-
-
-def body(row: ClinicRecord) -> dict[str, Any]:
-    data = json.loads(row.body)
-    return data if isinstance(data, dict) else {}
+    moment, zone = datetime.fromisoformat(text), now.tzinfo
+    if zone is None or moment.astimezone(zone).date() == now.date():
+        return f"at {wall_time(moment, zone or moment.tzinfo or timezone.utc)}"
+    day, _, time = wall_date_time(moment, zone).partition(" ")
+    return f"on {day} at {time}"

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ptclock.store import outbox
-from ptclock.store.driver import sqlite3
+from ptclock.store.driver import like_prefix, sqlite3
 from ptclock.store.errors import StoreError
 
 
@@ -172,7 +172,7 @@ class ClinicLinkData:
 
     def clinic_patient_names(self, starting: str = "", limit: int = 20) -> list[str]:
         """Names on the clinic's patient list (pulled), for picking one as the user types."""
-        pattern = starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_prefix(starting)
         rows = self.connection.execute(
             "SELECT DISTINCT json_extract(body, '$.name') AS name FROM clinic_records "
             "WHERE kind = 'patient' AND name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?",

@@ -49,3 +49,9 @@ def is_encrypted(path: Path) -> bool:
     except OSError:
         return False
     return bool(header) and not header.startswith(SQLITE_HEADER)
+
+
+def like_prefix(starting: str) -> str:
+    """A ``LIKE … ESCAPE '\\'`` pattern for text that starts with ``starting`` (its own
+    ``%``, ``_`` and ``\\`` taken literally)."""
+    return starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

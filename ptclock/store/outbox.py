@@ -227,16 +227,6 @@ AUDIT = Kind(
     day=f"CASE WHEN {{r}}.visit_id IS NULL THEN NULL ELSE {_visit_day('{r}.visit_id')} END",
 )
 
-KINDS = (
-    PATIENT,
-    VISIT,
-    SEGMENT_START,
-    SEGMENT_END,
-    ADJUSTMENT,
-    CODE_NOTE,
-    MODIFIER_OVERRIDE,
-    AUDIT,
-)
 
 _INSERT = "INSERT INTO outbox (origin, kind, patient, visit, day, body) SELECT "
 _JOINED = "EXISTS (SELECT 1 FROM clinic_link WHERE id = 1)"
@@ -263,15 +253,15 @@ _TRIGGERS = (
 )
 
 _SEEDS = (
-    # (kind, table, condition, order; {fresh}: only rows that had no clinic id yet)
-    (PATIENT, "patients", "{fresh}", "r.id"),
-    (VISIT, "visits", "{fresh}", "r.id"),
-    (SEGMENT_START, "segments", "{fresh}", "r.id"),
-    (SEGMENT_END, "segments", "r.ended_at IS NOT NULL AND {fresh}", "r.id"),
-    (ADJUSTMENT, "adjustments", "{fresh}", "r.id"),
-    (CODE_NOTE, "code_notes", "{fresh_visit}", "r.visit_id, r.code"),
-    (MODIFIER_OVERRIDE, "modifier_overrides", "{fresh}", "r.id"),
-    (AUDIT, "audit", "{fresh}", "r.id"),
+    # (kind, condition, order; {fresh}: only rows that had no clinic id yet)
+    (PATIENT, "{fresh}", "r.id"),
+    (VISIT, "{fresh}", "r.id"),
+    (SEGMENT_START, "{fresh}", "r.id"),
+    (SEGMENT_END, "r.ended_at IS NOT NULL AND {fresh}", "r.id"),
+    (ADJUSTMENT, "{fresh}", "r.id"),
+    (CODE_NOTE, "{fresh_visit}", "r.visit_id, r.code"),
+    (MODIFIER_OVERRIDE, "{fresh}", "r.id"),
+    (AUDIT, "{fresh}", "r.id"),
 )
 
 
@@ -370,7 +360,8 @@ def seed_statements() -> list[str]:
             f"{_new_uid(letter, 'f.row_id')} FROM temp.fresh_rows f WHERE f.tbl = '{table}'"
         )
     queued = []
-    for kind, table, condition, order in _SEEDS:
+    for kind, condition, order in _SEEDS:
+        table = kind.table
         where = condition.format(
             fresh=f"r.id IN (SELECT row_id FROM temp.fresh_rows WHERE tbl = '{table}')",
             fresh_visit="r.visit_id IN (SELECT row_id FROM temp.fresh_rows WHERE tbl = 'visits')",

@@ -23,7 +23,7 @@ from ptclock.billing import Rule
 from ptclock.store import backup, conversion, keys, opening
 from ptclock.store.billing_data import BillingData
 from ptclock.store.clinic_link import ClinicLinkData
-from ptclock.store.driver import is_encrypted, sqlite3
+from ptclock.store.driver import is_encrypted, like_prefix, sqlite3
 from ptclock.store.errors import DamagedStore, StoreError, UnusableDatabase, restore_advice
 from ptclock.store.guarded import GuardedConnection
 from ptclock.store.timestamps import from_text, to_text
@@ -286,7 +286,7 @@ class Store(BillingData, ClinicLinkData):
 
     def patient_names(self, starting: str = "", limit: int = 20) -> list[str]:
         """Earlier patients' names, for picking one as the user types."""
-        pattern = starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_prefix(starting)
         rows = self.connection.execute(
             "SELECT DISTINCT name FROM patients WHERE name LIKE ? ESCAPE '\\' "
             "ORDER BY name LIMIT ?",

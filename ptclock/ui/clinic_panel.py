@@ -6,7 +6,7 @@ Shown as a tab only on a workstation that joined a clinic. Fed by the background
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptclock.clinic.background import ClinicNews
+from ptclock.formats import wall_time
 from ptclock.ui import words
 
 COLUMNS = ["Provider", "Patient", "Now", "Since", "Workstation"]
@@ -57,7 +58,7 @@ class ClinicPanel(QWidget):
                 )
             else:
                 doing = "paused" if treating.status == "paused" else "no timer running"
-            since = treating.started_at.astimezone(now.tzinfo).strftime("%H:%M")
+            since = wall_time(treating.started_at, now.tzinfo or timezone.utc)
             rows.append(
                 [
                     treating.provider or "(no provider set)",

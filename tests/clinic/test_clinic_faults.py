@@ -37,6 +37,17 @@ def joined(clinic_db: Clinic, capsys: pytest.CaptureFixture[str], folder: Path) 
     assert (status, err) == (0, ""), err
 
 
+def gym_and_table(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, Path]:
+    """Two workstations of one clinic (initialised by the first), each with its own login."""
+    gym = workstation(tmp_path, "gym")
+    table = workstation(tmp_path, "table")
+    joined(clinic_db, capsys, gym)
+    joined(clinic_db, capsys, table)
+    return gym, table
+
+
 def same_records(clinic_db: Clinic, folder: Path) -> int:
     """The clinic has exactly the workstation's outbox: every record once, none more, each
     with the same content. Returns how many."""
@@ -175,10 +186,7 @@ def test_two_workstations_one_patient_one_day(
     clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each adds the patient on its own (same MRN); the clinic's claim pools the day."""
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     # 97110 for 6 minutes in the gym, then 97140 for 5 at the table: 11 timed minutes,
     # pooled under the 8-minute rule → 1 unit. Alone each would be 0 units.
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
@@ -213,10 +221,7 @@ def test_two_workstations_one_patient_one_day(
 def test_a_workstation_pulls_the_patients_other_visits_of_the_day(
     clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 10)])
     treat(gym, "Lee", "Bo Chen", "MRN-2", [("97110", 10)], start=MORNING.replace(hour=16))
     assert cli(capsys, gym, "sync", "--once")[0] == 0
@@ -271,10 +276,7 @@ def test_clocks_minutes_apart_reorder_nothing(
 ) -> None:
     """The table's clock is 6 minutes slow, and is set back mid-visit: its records keep
     its own times; a visit's state follows its outbox order, never a clock."""
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 15)])
     clock = FakeClock(MORNING.replace(minute=18))  # really 10:24 in New York, 6 min slow
     tk = on(table, "Kim", "1245319599", clock)
@@ -480,10 +482,7 @@ def test_cq_across_providers_on_the_clinics_claim(
     85%), as one workstation recording both would."""
     from ptclock.timing.records import Performer
 
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 15)])
     tk = on(table, "Ana Ruiz", "1245319599", FakeClock(MORNING.replace(minute=30)))
     tk.new_visit("Ada Park", payer=Payer.MEDICARE, mrn="MRN-1")

@@ -9,17 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.clinic.conftest import Clinic
-from tests.clinic.test_clinic_faults import joined
+from tests.clinic.test_clinic_faults import gym_and_table, joined
 from tests.clinic.workstations import cli, treat, workstation
 from tests.helpers import MORNING
 from tests.report.conftest import pdf_text
 
 
 def two_providers(clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
     treat(gym, "Lee", "Cy Diaz", "MRN-3", [("97530", 25)], start=MORNING.replace(hour=16))
     treat(

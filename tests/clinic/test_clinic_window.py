@@ -18,6 +18,7 @@ from tests.clinic.conftest import Clinic
 from tests.clinic.test_clinic_faults import (
     backup_of,
     every_local_record_at_the_clinic,
+    gym_and_table,
     joined,
     same_records,
 )
@@ -37,10 +38,7 @@ def window_on(qtbot: QtBot, folder: Path, clock: FakeClock) -> MainWindow:
 def test_the_window_shows_the_clinic_and_sends_what_it_records(
     clinic_db: Clinic, tmp_path: Path, qtbot: QtBot, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     # At the table, Kim is treating Bo with manual therapy right now.
     treat(table, "Kim", "Bo Chen", "MRN-2", [("97140", 12)], end=False)
     tk = on(table, "Kim", "1245319599", FakeClock(MORNING.replace(minute=12)))
@@ -239,10 +237,7 @@ def test_the_window_pools_the_patients_visit_on_another_workstation(
     """Ada had 6 minutes of 97110 in the gym; at the table she gets 5 of 97140: alone 0
     units, with the gym's minutes (one claim for the day) 1 unit — the table's window
     says so while she is still there."""
-    gym = workstation(tmp_path, "gym")
-    table = workstation(tmp_path, "table")
-    joined(clinic_db, capsys, gym)
-    joined(clinic_db, capsys, table)
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
     treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 6)])
     assert cli(capsys, gym, "sync", "--once")[0] == 0
     clock = FakeClock(MORNING.replace(minute=20))
