@@ -59,6 +59,26 @@ def patient_for_visit(
     return store.add_patient(name, payer or Payer.OTHER, mrn, dob), None
 
 
+def identify(
+    store: Store, patient_id: int, name: str, mrn: str, dob: str, now: datetime, zone: str
+) -> None:
+    """Fill in the MRN (and date of birth) of a patient recorded without them (inside an
+    event): never another patient's MRN, never a change of one already recorded."""
+    if not mrn:
+        raise TimekeeperError("give the MRN to fill in")
+    other = store.patient_with_mrn(mrn)
+    if other is not None and other.id != patient_id:
+        raise TimekeeperError(f"MRN {mrn} belongs to {other.name}: check the MRN")
+    patient = next((p for p in store.patients_named(name) if p.id == patient_id), None)
+    if patient is None:
+        raise TimekeeperError(f"{name} is not on record as a patient")
+    if patient.mrn and patient.mrn != mrn:
+        raise TimekeeperError(
+            f"{name} already has MRN {patient.mrn}: an MRN on record is never changed"
+        )
+    _same_patient(store, patient, mrn, dob, now, zone)
+
+
 def _same_patient(
     store: Store, patient: PatientRow, mrn: str, dob: str, now: datetime, zone: str
 ) -> int:

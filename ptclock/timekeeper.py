@@ -27,7 +27,7 @@ from ptclock.entries import (
     reason as checked_reason,
 )
 from ptclock.formats import clock_text
-from ptclock.patients import patient_for_visit
+from ptclock.patients import identify, patient_for_visit
 from ptclock.refused import TimekeeperError
 from ptclock.settings import Settings
 from ptclock.store import Store
@@ -220,6 +220,26 @@ class Timekeeper:
             )
         return visit_id
 
+    def identify_patient(self, visit_id: int, mrn: str, dob: str = "") -> None:
+        """Fill in the MRN (and date of birth) of visit ``visit_id``'s patient, recorded
+        without them (``patients.identify``): the billing system finds patients by MRN."""
+        mrn = clean_text(mrn, "MRN", MAX_MRN)
+        birth_date(dob)
+        with self.event() as (now, zone):
+            visit = self.visit(visit_id)
+            if not visit.patient_id:
+                raise TimekeeperError(f"visit {visit.id} has no patient record to fill in")
+            born = birth_date(dob, now.astimezone(self.clock.zone()).date())
+            identify(
+                self.store,
+                visit.patient_id,
+                visit.patient,
+                mrn,
+                born.isoformat() if born else "",
+                now,
+                zone,
+            )
+
     def pause(self, visit_id: int | None = None) -> None:
         with self.event() as (now, zone):
             visit = self._open_visit(visit_id)
@@ -268,6 +288,7 @@ class Timekeeper:
             visit = self.visit(visit_id)
             if rule is visit.rule:
                 return
+            self._refuse_if_sent(visit.id, "its unit rule cannot change now")
             self.store.update_visit(visit.id, rule=rule)
             self.audit(
                 "visit_rule",
@@ -502,6 +523,11 @@ class Timekeeper:
         if self._moment is None:
             raise RuntimeError("audit lines are written inside an event")
         now, zone = self._moment
+        sent = self.store.export_of_visit(visit_id) if visit_id is not None else None
+        if sent is not None:
+            # The visit's charges were handed to billing: every later change is an
+            # amendment of that export, listed (with its reason) by the next one.
+            after = {**(after or {}), "amends_export": sent.id}
         self.store.audit(
             now, zone, action, visit_id=visit_id, code=code, before=before, after=after
         )
@@ -530,6 +556,17 @@ class Timekeeper:
             },
         )
         return Started(visit.id, code, False, tuple((s.visit_id, s.code) for s in stops))
+
+    def _refuse_if_sent(self, visit_id: int, what: str) -> None:
+        """A visit whose charges were exported is locked: only corrections with a reason
+        (time, modifiers) amend it (issue 18)."""
+        sent = self.store.export_of_visit(visit_id)
+        if sent is not None:
+            raise TimekeeperError(
+                f"visit {visit_id}'s charges were sent to billing in export {sent.id} "
+                f"({sent.when}): {what}; correct its time or "
+                "modifiers with a reason instead, then send the day's charges again"
+            )
 
     def _open_visit(self, visit_id: int | None) -> Visit:
         visit = self.visit(visit_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-from ptclock.store import outbox
+from ptclock.store import charge_exports, outbox
 from ptclock.store.driver import sqlite3
 from ptclock.store.version import APPLICATION_ID, SCHEMA_VERSION
 
@@ -210,6 +210,14 @@ def m005_clinic_outbox(db: Database) -> None:
     """The clinic outbox and its triggers, the clinic link and the records pulled from the
     clinic (``ptclock.store.outbox``; issue 17). Dormant until the store joins a clinic."""
     for statement in outbox.schema_statements():
+        db.execute(statement)
+
+
+@migrations()
+def m006_charge_exports(db: Database) -> None:
+    """Charges handed to billing, what each export left with the billing system, and the
+    visits it locked (``ptclock.store.charge_exports``; issue 18)."""
+    for statement in charge_exports.SCHEMA:
         db.execute(statement)
 
 

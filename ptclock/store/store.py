@@ -22,6 +22,7 @@ from ptclock import paths
 from ptclock.billing import Rule
 from ptclock.store import backup, conversion, keys, opening
 from ptclock.store.billing_data import BillingData
+from ptclock.store.charge_exports import ChargeExportData
 from ptclock.store.clinic_link import ClinicLinkData
 from ptclock.store.driver import is_encrypted, like_prefix, sqlite3
 from ptclock.store.errors import DamagedStore, StoreError, UnusableDatabase, restore_advice
@@ -64,7 +65,7 @@ class PatientRow:
     """The payer of the patient's last visit (None before the first): the next one's default."""
 
 
-class Store(BillingData, ClinicLinkData):
+class Store(BillingData, ClinicLinkData, ChargeExportData):
     """An open ptclock database."""
 
     def __init__(

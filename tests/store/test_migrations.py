@@ -19,6 +19,7 @@ EARLIER = {
     2: "m003_store_identity_and_boot_clocks",
     3: "m004_identity_payer_and_provider_per_visit",
     4: "m005_clinic_outbox",
+    5: "m006_charge_exports",
 }
 
 
