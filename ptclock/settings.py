@@ -50,6 +50,15 @@ class Settings:
     """The CMS KX threshold per year; shipped values, changeable when CMS publishes new ones."""
     encryption_offered: bool = False
     """The window offered to encrypt a plain store once (issue 16): it does not ask again."""
+    charges_sending_application: str = ""
+    """Charges handed to billing (issue 18): HL7 MSH-3 (empty: PTCLOCK)."""
+    charges_sending_facility: str = ""
+    """HL7 MSH-4 and the MRN's assigning authority (empty: the clinic's name)."""
+    charges_receiving_application: str = ""
+    charges_receiving_facility: str = ""
+    charges_mrn_system: str = ""
+    """The FHIR identifier system of the clinic's MRNs, as the EMR names it (a URI; empty:
+    urn:ptclock:mrn)."""
     sound_cues: bool = False
     """A short sound (the system's beep) when a unit is reached and when the next unit is a
     minute away, besides the colour cue. Off by default: a treatment room is shared."""
@@ -111,6 +120,9 @@ def settings_from_dict(data: Any) -> Settings:
     page_size = data.get("page_size", "letter")
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be letter or a4, not {page_size!r}")
+    mrn_system = _text(data, "charges_mrn_system", 300)
+    if mrn_system and (":" not in mrn_system or any(ch.isspace() for ch in mrn_system)):
+        raise ValueError(f"charges_mrn_system {mrn_system!r} must be a URI (no spaces)")
     return Settings(
         provider=_text(data, "provider", 200),
         credentials=_text(data, "credentials", 100),
@@ -126,6 +138,11 @@ def settings_from_dict(data: Any) -> Settings:
         kx_thresholds=_thresholds(data.get("kx_thresholds", {})),
         sound_cues=sound_cues,
         encryption_offered=offered,
+        charges_sending_application=_text(data, "charges_sending_application", 180),
+        charges_sending_facility=_text(data, "charges_sending_facility", 180),
+        charges_receiving_application=_text(data, "charges_receiving_application", 180),
+        charges_receiving_facility=_text(data, "charges_receiving_facility", 180),
+        charges_mrn_system=mrn_system,
     )
 
 
@@ -162,6 +179,11 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "kx_thresholds": {str(year): str(v) for year, v in sorted(settings.kx_thresholds.items())},
         "sound_cues": settings.sound_cues,
         "encryption_offered": settings.encryption_offered,
+        "charges_sending_application": settings.charges_sending_application,
+        "charges_sending_facility": settings.charges_sending_facility,
+        "charges_receiving_application": settings.charges_receiving_application,
+        "charges_receiving_facility": settings.charges_receiving_facility,
+        "charges_mrn_system": settings.charges_mrn_system,
     }
 
 

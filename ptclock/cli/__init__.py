@@ -25,6 +25,7 @@ from ptclock.cli import (
     clinic_commands,
     codes_command,
     encrypt_command,
+    export_command,
     report_command,
     restore_command,
     setup_command,
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     visit_commands.add_parsers(subparsers)
     claim_command.add_parser(subparsers)
     report_command.add_parser(subparsers)
+    export_command.add_parser(subparsers)
     billing_data_commands.add_parsers(subparsers)
     backup_command.add_parser(subparsers)
     restore_command.add_parser(subparsers)

@@ -65,6 +65,14 @@ def add_parsers(subparsers: Any) -> None:
     rule.add_argument("id", nargs="?", type=record_id, metavar="ID")
     rule.set_defaults(run=visit_rule)
 
+    identify = visits.add_parser(
+        "identify", help="fill in the MRN (and date of birth) of a visit's patient who has none"
+    )
+    identify.add_argument("id", type=record_id, metavar="ID")
+    identify.add_argument("--mrn", required=True, help="the patient's medical record number")
+    identify.add_argument("--dob", default="", metavar="YYYY-MM-DD", help="date of birth")
+    identify.set_defaults(run=visit_identify)
+
     note = visits.add_parser("note", help="set the visit note")
     note.add_argument("text")
     note.add_argument("--visit", type=record_id, metavar="ID")
@@ -141,6 +149,14 @@ def visit_new(args: argparse.Namespace) -> int:
         dob=args.dob,
     )
     print(visit_id)
+    return 0
+
+
+def visit_identify(args: argparse.Namespace) -> int:
+    keeper = assembly.timekeeper()
+    keeper.identify_patient(args.id, args.mrn, args.dob)
+    visit = keeper.visit(args.id)
+    print(f"{visit.patient}: MRN {visit.mrn}" + (f", born {visit.dob}" if visit.dob else ""))
     return 0
 
 

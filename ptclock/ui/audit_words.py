@@ -425,6 +425,29 @@ def _fees_import(line: AuditLine, context: _Context) -> Said:
     return f"Imported the fee schedule from {quoted(after.get('file', ''))}", plural(count, "fee")
 
 
+FORMAT_NAMES = {"csv": "CSV", "hl7": "HL7 v2", "fhir": "FHIR R4"}
+
+
+def _charges_export(line: AuditLine, context: _Context) -> Said:
+    after = _dict(line.after)
+    fmt = FORMAT_NAMES.get(str(after.get("format")), visible(str(after.get("format", ""))))
+    whose = "the clinic's charges" if after.get("clinic") else "charges"
+    by = f" by {visible(str(after['by']))}" if after.get("by") else ""
+    details = (
+        plural(int(after.get("claims", 0)), "claim")
+        + ": "
+        + plural(int(after.get("charges", 0)), "charge line")
+    )
+    cancelled = int(after.get("cancellations", 0))
+    if cancelled:
+        details += f", {plural(cancelled, 'earlier line')} cancelled"
+    return (
+        f"Sent the {whose} of {visible(str(after.get('date', '')))} to billing as {fmt} "
+        f"(export {int(after.get('export', 0))}) to {quoted(after.get('file', ''))}{by}",
+        details,
+    )
+
+
 SENTENCES: dict[str, Callable[[AuditLine, _Context], Said]] = {
     "visit_new": _visit_new,
     "visit_pause": _visit_pause,
@@ -445,10 +468,11 @@ SENTENCES: dict[str, Callable[[AuditLine, _Context], Said]] = {
     "modifier_override": _modifier_override,
     "edits_import": _edits_import,
     "fees_import": _fees_import,
+    "charges_export": _charges_export,
 }
 """Every action ptclock writes or once wrote (``patient_payer``: older files), in words."""
 
-INTERNAL_KEYS = frozenset({"segment", "correction", "transfer", "boot_id"})
+INTERNAL_KEYS = frozenset({"segment", "correction", "transfer", "boot_id", "amends_export"})
 """Keys of stored ids that mean nothing to a reader: never shown by the fallback."""
 
 
@@ -514,6 +538,9 @@ def audit_lines(
             sentence, details = words(entry, context)
         except (TypeError, ValueError, AttributeError):  # a line stored in an older shape
             sentence, details = _fallback(entry, context)
+        amends = _dict(entry.after).get("amends_export")
+        if isinstance(amends, int):
+            sentence += f" — amends the charges sent in export {amends}"
         found.append(AuditWords(_time(entry.at, zone, first), sentence, details))
     return found
 

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
             "&Report", "Export &day PDF…", lambda: self.reports.export_day(".pdf"), "Ctrl+Shift+S"
         )
         self._action("&Report", "Export day &CSV…", lambda: self.reports.export_day(".csv"))
+        self._action("&Report", "Send day's c&harges…", self.reports.send_charges)
         self.compact_action = self._action("Vie&w", "&Compact mode", self.enter_compact, "Ctrl+M")
         self._action("Vie&w", "&Timers", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._action("Vie&w", "&Documentation", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")

@@ -145,6 +145,68 @@ class ReportActions:
             return
         self._done(written)
 
+    # -- charges to billing (issue 18) -------------------------------------------------------
+
+    CHARGE_FORMATS = (
+        ("hl7", "HL7 v2 DFT^P03 — the interface message for charges", "HL7 (*.hl7 *.txt)"),
+        ("fhir", "FHIR R4 Bundle — Encounter, Procedure and ChargeItem (JSON)", "JSON (*.json)"),
+        ("csv", "CSV — the columns of the clinic's charge template", "CSV (*.csv)"),
+    )
+
+    def ask_charges_format(self, day: str) -> str | None:
+        """Which format the billing system accepts (None: cancelled); tests replace this."""
+        from PySide6.QtWidgets import QInputDialog
+
+        labels = [label for _fmt, label, _pattern in self.CHARGE_FORMATS]
+        chosen, ok = QInputDialog.getItem(
+            self.parent,
+            "Send day's charges",
+            f"Hand the charges of {day} to billing as:\n"
+            "(claims sent before are sent again only when they were amended; "
+            "the visits sent are locked)",
+            labels,
+            0,
+            False,
+        )
+        if not ok:
+            return None
+        return next(fmt for fmt, label, _pattern in self.CHARGE_FORMATS if label == chosen)
+
+    def send_charges(self) -> None:
+        """Report → Send day's charges…: the date's claims (the open visit's date, else
+        today) in the format chosen, to the file chosen; what was sent, or why nothing was,
+        in the banner."""
+        from ptclock.charges.sending import SUFFIXES, NothingToSend, send_day_charges
+
+        keeper = self.controller.keeper
+        day = today(keeper.clock)
+        tally = self.controller.tally()
+        if tally is not None:
+            day = tally.record.visit.date_of_service
+        fmt = self.ask_charges_format(day.isoformat())
+        if fmt is None:
+            return
+        suffix = SUFFIXES[fmt]
+        pattern = next(p for f, _label, p in self.CHARGE_FORMATS if f == fmt)
+        path = self.ask_save_path(
+            "Send day's charges", self._folder() / f"{day.isoformat()}-charges{suffix}", pattern
+        )
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(suffix)
+        try:
+            sent = send_day_charges(keeper, day, fmt, path)
+        except NothingToSend as error:
+            self.controller.notice.emit(sentence(str(error)))
+            return
+        except _export_refusals() as error:
+            self.controller.failed.emit(sentence(str(error)))
+            return
+        self.last_written = sent.path
+        self._remember(sent.path)
+        self.controller.notice.emit(sent.words() + ".")
+
     def print_visit(self) -> None:
         """The same document as the PDF, to a printer, through a print preview."""
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog

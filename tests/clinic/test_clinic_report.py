@@ -106,3 +106,30 @@ def test_a_visit_without_a_provider_is_named_not_put_in_every_section(
     assert (status, err) == (0, ""), err
     rows = list(csv.DictReader(io.StringIO(csv_out.read_text("utf-8"))))
     assert [r["patient"] for r in rows].count("Di Eve") == 1
+
+
+def test_the_clinic_charges_go_out_once_with_each_line_under_its_provider(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --clinic`` (issue 18): every provider's claims in one file, a pooled line
+    under the provider with the most time on its code, this workstation's visits locked."""
+    gym = two_providers(clinic_db, tmp_path, capsys)
+    out = tmp_path / "clinic.csv"
+    status, printed, err = cli(
+        capsys, gym, "export", "--date", "2026-11-27", "--format", "csv", "--clinic",
+        "--out", str(out),
+    )  # fmt: skip
+    assert status == 0, err
+    assert printed.strip() == str(out) and "Sent 2 claims (2 charge lines)" in err
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"), newline="")))
+    shown = [(r["mrn"], r["code"], r["units"], r["rendering_provider"]) for r in rows]
+    # Ada's 6 min of 97110 (Lee) pooled with Kim's 5 min of 97140: one unit, Lee's code.
+    assert shown == [("MRN-1", "97110", "1", "Lee"), ("MRN-3", "97530", "2", "Lee")]
+    status, _, err = cli(capsys, gym, "visit", "rule", "ama", "1")
+    assert status == 2 and "sent to billing in export 1" in err
+    again = tmp_path / "again.csv"
+    status, _, err = cli(
+        capsys, gym, "export", "--date", "2026-11-27", "--format", "csv", "--clinic",
+        "--out", str(again),
+    )  # fmt: skip
+    assert status == 1 and "nothing new to send" in err and not again.exists()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import FakeClock
+from ptclock.timing.records import Payer
 from ptclock.ui.controller import SessionController
 from ptclock.ui.report_actions import ReportActions
 from ptclock.ui.words import sentence
@@ -114,3 +115,41 @@ def test_printing_paints_the_same_summary_on_the_printer(
     assert "Visit summary" in text
     assert "Total units 2" in text
     assert "97110" in text
+
+
+def test_send_days_charges_from_the_report_menu(
+    qapp: QApplication, clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Report → Send day's charges…: the format asked, the file asked (named for the day and
+    the format), then the banner says what went; a second time, that nothing new did."""
+    visit = clinic.new_visit("Grace Hopper", Payer.MEDICARE, mrn="G-7")
+    clinic.start("97110")
+    clock.advance(minutes=25)
+    clinic.end()
+    controller = SessionController(clinic)
+    controller.visit_id = visit
+    reports = ReportActions(controller, QWidget(), save_to_disk=False)
+    asked: list[str] = []
+
+    def answer(title: str, suggested: Path, pattern: str) -> Path | None:
+        asked.append(f"{title} {suggested.name} {pattern}")
+        return tmp_path / suggested.name
+
+    reports.ask_save_path = answer  # type: ignore[method-assign]
+    reports.ask_charges_format = lambda day: "hl7"  # type: ignore[method-assign]
+    said = Said(controller)
+    reports.send_charges()
+    assert asked == ["Send day's charges 2026-11-27-charges.hl7 HL7 (*.hl7 *.txt)"]
+    assert said.failed == []
+    assert said.notices == [
+        f"Sent 1 claim (1 charge line) as export 1 to {tmp_path / '2026-11-27-charges.hl7'}."
+    ]
+    assert "|CG|97110^Therapeutic exercise^C4|||2|" in (
+        tmp_path / "2026-11-27-charges.hl7"
+    ).read_text(encoding="utf-8")
+    reports.send_charges()
+    assert said.notices[-1].startswith("Nothing new to send for 2026-11-27")
+    assert said.failed == []
+    reports.ask_charges_format = lambda day: None  # type: ignore[method-assign]
+    reports.send_charges()
+    assert len(asked) == 2  # cancelled at the format: no file asked for

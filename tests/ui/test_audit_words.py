@@ -267,6 +267,26 @@ SAMPLES: dict[str, tuple[Line, str, str]] = {
         "Imported the fee schedule from “fees-2026.csv”",
         "42 fees",
     ),
+    "charges_export": (
+        Line(
+            "charges_export",
+            after={
+                "export": 3,
+                "date": "2026-11-27",
+                "format": "hl7",
+                "file": "/billing/in/2026-11-27-charges.hl7",
+                "by": "Jordan Lee, login jlee",
+                "clinic": False,
+                "claims": 2,
+                "charges": 5,
+                "cancellations": 2,
+            },
+            visit_id=None,
+        ),
+        "Sent the charges of 2026-11-27 to billing as HL7 v2 (export 3) to "
+        "“/billing/in/2026-11-27-charges.hl7” by Jordan Lee, login jlee",
+        "2 claims: 5 charge lines, 2 earlier lines cancelled",
+    ),
 }
 
 
