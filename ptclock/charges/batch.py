@@ -16,7 +16,8 @@ earlier exports sent:
   then the claim's lines as they stand now are charged under new ids — cancel-and-replace,
   the way charge interfaces reverse a posted charge (HL7 v2 FT1-6 ``CD`` credit against
   ``CG`` charge; FHIR ChargeItem ``entered-in-error``);
-* a claim sent that has nothing billable left is **cancelled**: its lines are cancelled.
+* a claim sent that has nothing billable left is **cancelled**: its lines are cancelled;
+* a claim sent that is no longer on the day at all is left as sent (``missing``).
 """
 
 from __future__ import annotations
@@ -188,11 +189,14 @@ def settle(
     reasons: Mapping[str, Sequence[str]],
 ) -> tuple[ClaimCharges, ...]:
     """What to send now: the new, amended and cancelled claims (module docstring), in the
-    day's order, cancelled ones last. ``reasons``: per claim key, why it changed."""
+    day's order. ``reasons``: per claim key, why it changed.
+
+    A claim sent before that is not among ``current`` at all is left as it was sent, never
+    cancelled: a claim's key (date, MRN, payer, rule) cannot change once its visits were
+    sent, so a missing one means missing data (an older backup restored), not a charge to
+    take back (``missing`` names them)."""
     out: list[ClaimCharges] = []
-    seen = set()
     for claim in current:
-        seen.add(claim.key)
         before = sent.get(claim.key)
         if before is None:
             if claim.charges:
@@ -211,20 +215,13 @@ def settle(
                 sent_before=_sent_words(before),
             )
         )
-    for key, before in sent.items():
-        if key in seen or not before.claim.charges:
-            continue
-        out.append(
-            replace(
-                before.claim,
-                number=before.claim.number,
-                lines=_cancellations(before.claim),
-                status=ClaimStatus.CANCELLED,
-                reasons=tuple(reasons.get(key, ())) or ("no longer on the day's claims",),
-                sent_before=_sent_words(before),
-            )
-        )
     return tuple(out)
+
+
+def missing(current: Sequence[ClaimCharges], sent: Mapping[str, Sent]) -> tuple[Sent, ...]:
+    """Claims sent before (with charges) that are not among the day's claims now."""
+    keys = {claim.key for claim in current}
+    return tuple(entry for key, entry in sent.items() if key not in keys and entry.claim.charges)
 
 
 def _cancellations(claim: ClaimCharges) -> tuple[ChargeLine, ...]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from ptclock.charges.batch import Action, ChargeBatch, ChargeLine, ClaimCharges, Person
 from ptclock.charges.names import family_and_given, is_hcpcs_level_two
@@ -62,7 +63,23 @@ def _coding(code: str, display: str = "") -> dict[str, str]:
     return coding
 
 
+def _search(system: str, value: str) -> str:
+    """``system|value`` as a token search parameter's value: FHIR's search escapes (``\\``,
+    ``|``, ``,`` and ``$`` get a backslash), then URL-encoded, so an MRN like ``12,34`` or
+    ``A&B`` finds that MRN and nothing else."""
+
+    def escape(text: str) -> str:
+        for char in ("\\", "|", ",", "$"):
+            text = text.replace(char, "\\" + char)
+        return quote(text, safe=":/")
+
+    return f"{escape(system)}|{escape(value)}"
+
+
 def _name(name: str) -> list[dict[str, Any]]:
+    """A HumanName (none for an empty name: FHIR strings are never empty)."""
+    if not name.strip():
+        return []
     family, given = family_and_given(name)
     entry: dict[str, Any] = {"text": " ".join(name.split())}
     if family:
@@ -96,11 +113,12 @@ class _Entries:
                     "value": claim.mrn,
                 }
             ],
-            "name": _name(claim.patient),
         }
+        if claim.patient.strip():
+            resource["name"] = _name(claim.patient)
         if claim.date_of_birth:
             resource["birthDate"] = claim.date_of_birth.isoformat()
-        condition = f"identifier={self.mrn_system}|{claim.mrn}"
+        condition = f"identifier={_search(self.mrn_system, claim.mrn)}"
         request = {"method": "POST", "url": "Patient", "ifNoneExist": condition}
         return self.add(_uuid("patient", self.mrn_system, claim.mrn), resource, request)
 
@@ -108,14 +126,15 @@ class _Entries:
         resource: dict[str, Any] = {
             "resourceType": "Practitioner",
             "identifier": [{"system": NPI, "value": person.npi}],
-            "name": _name(person.name),
         }
+        if person.name.strip():
+            resource["name"] = _name(person.name)
         if person.credentials:
             resource["qualification"] = [{"code": {"text": person.credentials}}]
         request = {
             "method": "POST",
             "url": "Practitioner",
-            "ifNoneExist": f"identifier={NPI}|{person.npi}",
+            "ifNoneExist": f"identifier={_search(NPI, person.npi)}",
         }
         return self.add(_uuid("practitioner", person.npi), resource, request)
 
@@ -133,7 +152,10 @@ class _Entries:
             "participant": [{"individual": {"reference": self.practitioner(visit.provider)}}],
             "period": period,
         }
-        request = {"method": "PUT", "url": f"Encounter?identifier={VISIT_SYSTEM}|{visit.key}"}
+        request = {
+            "method": "PUT",
+            "url": f"Encounter?identifier={_search(VISIT_SYSTEM, visit.key)}",
+        }
         return self.add(_uuid("encounter", visit.key), resource, request)
 
     def line(
@@ -169,7 +191,10 @@ class _Entries:
         self.add(
             procedure_url,
             procedure,
-            {"method": "PUT", "url": f"Procedure?identifier={PROCEDURE_SYSTEM}|{line.transaction}"},
+            {
+                "method": "PUT",
+                "url": f"Procedure?identifier={_search(PROCEDURE_SYSTEM, line.transaction)}",
+            },
         )
         extensions: list[dict[str, Any]] = [
             {
@@ -208,7 +233,10 @@ class _Entries:
         self.add(
             _uuid("charge", line.transaction, line.action.value),
             charge,
-            {"method": "PUT", "url": f"ChargeItem?identifier={CHARGE_SYSTEM}|{line.transaction}"},
+            {
+                "method": "PUT",
+                "url": f"ChargeItem?identifier={_search(CHARGE_SYSTEM, line.transaction)}",
+            },
         )
 
 

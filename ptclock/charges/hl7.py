@@ -32,6 +32,9 @@ SEGMENT_END = "\r"
 PAYER_NAMES = {"medicare": "Medicare", "commercial": "Commercial", "other": "Other"}
 NPI_AUTHORITY = "CMS&2.16.840.1.113883.4.6&ISO"
 """XCN-9: the NPI's assigning authority (CMS; the NPI's OID, HL7 v2 table 0363 usage)."""
+LONGEST_TEXT = 199
+"""The longest text component a strict HL7 reader takes (hl7apy's ST limit): a longer name
+part (ptclock takes names of 300 characters) is cut there; the MRN identifies the patient."""
 TRANSACTION_TYPE = {Action.CHARGE: "CG", Action.CANCEL: "CD"}
 """HL7 table 0017: CG charge, CD credit."""
 
@@ -117,6 +120,7 @@ def message(batch: ChargeBatch, claim: ClaimCharges) -> list[str]:
         ]
     )
     family, given = family_and_given(claim.patient)
+    first, _, further = given.partition(" ")
     authority = escaped(sender.facility)
     segments = [
         msh,
@@ -126,7 +130,11 @@ def message(batch: ChargeBatch, claim: ClaimCharges) -> list[str]:
             {
                 1: "1",
                 3: _components(escaped(claim.mrn), "", "", authority, "MR"),
-                5: _components(escaped(family), escaped(given)),
+                5: _components(
+                    escaped(family[:LONGEST_TEXT]),
+                    escaped(first[:LONGEST_TEXT]),
+                    escaped(further[:LONGEST_TEXT]),
+                ),
                 7: _day(claim.date_of_birth) if claim.date_of_birth else "",
             },
         ),

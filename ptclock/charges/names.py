@@ -12,8 +12,10 @@ from __future__ import annotations
 def family_and_given(name: str) -> tuple[str, str]:
     name = " ".join(name.split())
     if "," in name:
-        family, given = name.split(",", 1)
-        return family.strip(), given.strip()
+        family, given = (part.strip() for part in name.split(",", 1))
+        if family or given:
+            return (family, given) if family else (given, "")
+        return name, ""  # only commas: kept as typed, never an empty name
     if " " in name:
         given, family = name.rsplit(" ", 1)
         return family, given

@@ -22,6 +22,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ptclock import paths
 from ptclock.charges.batch import (
@@ -35,6 +36,7 @@ from ptclock.charges.batch import (
     Sent,
     VisitFacts,
     after_sending,
+    missing,
     sent_from_json,
     sent_to_json,
     settle,
@@ -44,6 +46,7 @@ from ptclock.charges.fhir import fhir_json
 from ptclock.charges.hl7 import hl7_batch
 from ptclock.claim_desk import claims_on
 from ptclock.claims import Claim
+from ptclock.claims.claim import ASSISTANT_MODIFIER
 from ptclock.formats import wall_date_time
 from ptclock.report.export import ReportError, write_atomically
 from ptclock.report.model import PROVIDER_SETUP, Provider
@@ -52,6 +55,7 @@ from ptclock.store.charge_exports import ChargeExportRow
 from ptclock.timekeeper import Timekeeper
 from ptclock.timing.clock import zone_from_name, zone_name
 from ptclock.timing.records import Visit
+from ptclock.timing.tally import VisitTally
 
 FORMATS = ("csv", "hl7", "fhir")
 TEMPLATE_FILE = "charges-template.json"
@@ -80,6 +84,9 @@ class SentCharges:
     charges: int
     cancellations: int
     amended: int
+    missing: int = 0
+    """Claims sent before that are no longer among the day's (an older backup restored?):
+    left as sent, never cancelled."""
 
     def words(self) -> str:
         parts = [f"{self.charges} charge line{'' if self.charges == 1 else 's'}"]
@@ -89,14 +96,27 @@ class SentCharges:
                 "cancelled"
             )
         amended = f", {self.amended} amended" if self.amended else ""
-        return (
+        said = (
             f"Sent {self.claims} claim{'' if self.claims == 1 else 's'}{amended} "
             f"({', '.join(parts)}) as export {self.export_number} to {self.path}"
         )
+        if self.missing:
+            which = "claim sent before is" if self.missing == 1 else "claims sent before are"
+            said += (
+                f"; {self.missing} {which} no longer among the day's visits (was an older "
+                "backup restored?) and stayed as sent"
+            )
+        return said
 
 
 def template_file() -> Path:
     return paths.config_dir() / TEMPLATE_FILE
+
+
+def suggested_name(keeper: Timekeeper, day: date, fmt: str) -> str:
+    """A name that is new for each export ("2026-11-27-charges-3.hl7"): a file of charges
+    already sent is never written over."""
+    return f"{day.isoformat()}-charges-{keeper.store.next_charge_export()}{SUFFIXES[fmt]}"
 
 
 def send_day_charges(
@@ -105,21 +125,106 @@ def send_day_charges(
     """Export ``day``'s charges in ``fmt`` to ``path`` (module docstring)."""
     if fmt not in FORMATS:
         raise ChargesRefused(f"unknown format {fmt!r}: use " + ", ".join(FORMATS))
+    path = path.absolute()
     _check_path(path)
     render = _renderer(fmt)
-    if not clinic:
-        tag = keeper.store.store_tag()
+    if not clinic and keeper.store.clinic_link() is not None:
+        raise ChargesRefused(
+            "this computer belongs to a clinic: send the clinic's charges (ptclock export "
+            "--clinic, as the window's Report → Send day's charges… does), so each charge "
+            "goes out once for the whole clinic; nothing was written"
+        )
+    written: list[Path] = []
+    try:
+        if clinic:
+            return _send_for_the_clinic(keeper, day, fmt, path, render, written)
         with keeper.event():
-            facts = _day_facts(keeper, day, keeper.settings, lambda vid: f"{tag}-V{vid}")
-            local = {f"{tag}-V{vid}": vid for vid in (v.id for v in facts.visits)}
-            return _send(keeper, facts, local, fmt, path, render, clinic=False)
+            tag = keeper.store.store_tag()
+            facts = _day_facts(
+                keeper, day, keeper.settings, lambda vid: f"{tag}-V{vid}", _own_words
+            )
+            local = {f"{tag}-V{visit.id}": visit.id for visit in facts.visits}
+            last = keeper.store.last_charge_export(day.isoformat(), False)
+            number = keeper.store.next_charge_export()
+            sent = _sent(last.sent if last else None, last.id if last else 0)
+            last_words = f"export {last.id}, {last.when}" if last else ""
+            batch, state = _settled(keeper, facts, sent, local, tag, number, last_words)
+            data = render(batch)
+            written.append(write_atomically(path, data, replace_existing=False))
+            by_whom = _by_whom(keeper.settings)
+            _audit(keeper, batch, fmt, path, by_whom)
+            keeper.store.add_charge_export(
+                ChargeExportRow(
+                    id=number,
+                    made_at=batch.made_at.isoformat(),
+                    zone=zone_name(keeper.clock.zone()),
+                    day=day.isoformat(),
+                    clinic=False,
+                    format=fmt,
+                    destination=str(path),
+                    by_whom=by_whom,
+                    audit_id=keeper.store.last_audit_id(),
+                    sent=json.dumps(sent_to_json(state), ensure_ascii=False),
+                ),
+                [local[v.key] for c in batch.claims for v in c.visits if v.key in local],
+            )
+        return _sent_charges(batch, path, missing(facts.claims, sent))
+    except BaseException:
+        # Until the export is on record (the event committed), a file written would be
+        # sent again by the next export: it goes (ours alone: it never replaces a file).
+        for file in written:
+            with suppress(OSError):
+                file.unlink()
+        raise
+
+
+def _send_for_the_clinic(
+    keeper: Timekeeper,
+    day: date,
+    fmt: str,
+    path: Path,
+    render: Callable[[ChargeBatch], bytes],
+    written: list[Path],
+) -> SentCharges:
+    """``--clinic``: the clinic's day, settled against the clinic's ledger under its lock;
+    the file is written, the ledger row committed, then this store's audit line and locks
+    (once the ledger has the export, the file stays whatever happens here: the ledger is
+    what the next export compares with)."""
+    from ptclock.clinic.charges_ledger import clinic_ledger
     from ptclock.clinic.clinic_day import clinic_keeper
 
-    with clinic_keeper(keeper, day) as (clinic_tk, sources, _names):
-        facts = _day_facts(clinic_tk, day, keeper.settings, lambda vid: sources[vid].uid)
-    local = keeper.store.visits_with_uids([v.key for c in facts.claims for v in c.visits])
+    with clinic_ledger(keeper, day) as ledger:
+        with clinic_keeper(keeper, day) as (clinic_tk, sources, names):
+
+            def words(visit: Visit) -> str:
+                where = names.get(sources[visit.id].origin, "another workstation")
+                return f"{visit.patient}'s visit on {where}"
+
+            facts = _day_facts(clinic_tk, day, None, lambda vid: sources[vid].uid, words)
+        uids = [v.key for c in facts.claims for v in c.visits]
+        local = keeper.store.visits_with_uids(uids)
+        last = ledger.last
+        sent = _sent(last.state if last else None, last.number if last else 0)
+        when = (
+            f"clinic export {last.number}, {wall_date_time(last.made_at, keeper.clock.zone())}"
+            if last
+            else ""
+        )
+        batch, state = _settled(keeper, facts, sent, local, ledger.tag, ledger.number, when)
+        batch = replace(batch, clinic=True)
+        written.append(write_atomically(path, render(batch), replace_existing=False))
+        ledger.record(
+            fmt, str(path), sent_to_json(state), [v.key for c in batch.claims for v in c.visits]
+        )
+    written.clear()
     with keeper.event():
-        return _send(keeper, facts, local, fmt, path, render, clinic=True)
+        _audit(keeper, batch, fmt, path, _by_whom(keeper.settings))
+        made_at = batch.made_at.isoformat()
+        keeper.store.add_clinic_locks(
+            [(local[v.key], batch.export_number, made_at) for c in batch.claims
+             for v in c.visits if v.key in local]
+        )  # fmt: skip
+    return _sent_charges(batch, path, missing(facts.claims, sent))
 
 
 def _renderer(fmt: str) -> Callable[[ChargeBatch], bytes]:
@@ -148,76 +253,90 @@ class _DayFacts:
     day: date
     visits: tuple[Visit, ...]
     claims: tuple[ClaimCharges, ...]
-    """Numbered with export 0: ``_numbered`` gives them their export's ids."""
+    """Not numbered yet: ``_numbered`` gives them their export's ids."""
+
+
+def _own_words(visit: Visit) -> str:
+    return f"visit {visit.id}"
+
+
+def _listing(visits: list[Visit], words: Callable[[Visit], str]) -> str:
+    named = [words(v) for v in visits]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
 
 
 def _day_facts(
-    keeper: Timekeeper, day: date, settings: Settings, key_of: Callable[[int], str]
+    keeper: Timekeeper,
+    day: date,
+    settings: Settings | None,
+    key_of: Callable[[int], str],
+    words: Callable[[Visit], str],
 ) -> _DayFacts:
-    """The day's claims as charges, after the checks (``ChargesRefused``)."""
+    """The day's claims as charges, after the checks (``ChargesRefused``). ``settings``:
+    this install's, whose provider is the provider of its own visits recorded before one
+    was set (None: the clinic's day, where each visit has only the provider it recorded)."""
     visits = keeper.store.visits_on(day)
     if not visits:
         raise ChargesRefused(f"there are no visits on {day.isoformat()}: nothing was written")
     still_open = [v for v in visits if v.is_open]
     if still_open:
+        one = len(still_open) == 1
         raise ChargesRefused(
-            f"{_visits_words(still_open)} of {day.isoformat()} "
-            f"{'is' if len(still_open) == 1 else 'are'} still open: end "
-            f"{'it' if len(still_open) == 1 else 'them'} first (Visit → End visit, or "
-            "ptclock visit end ID); nothing was written"
+            f"{_listing(still_open, words)} of {day.isoformat()} {'is' if one else 'are'} "
+            f"still open: end {'it' if one else 'them'} first (Visit → End visit, or ptclock "
+            "visit end ID); nothing was written"
         )
-    configured = Provider.from_settings(settings)
-    providers = {v.id: configured.for_visit(v) for v in visits}
-    no_npi = [v for v in visits if not providers[v.id].npi]
+    if settings is not None:
+        configured = Provider.from_settings(settings)
+        providers = {v.id: configured.for_visit(v) for v in visits}
+        people = {vid: Person(p.name, p.npi, p.credentials) for vid, p in providers.items()}
+    else:
+        people = {v.id: Person(v.provider, v.provider_npi, v.provider_credentials) for v in visits}
+    no_npi = [v for v in visits if not people[v.id].npi]
     if no_npi:
+        one = len(no_npi) == 1
+        where = (
+            PROVIDER_SETUP
+            if settings is not None
+            else ("set the provider on the workstation that recorded it (Tools → Settings…)")
+        )
         raise ChargesRefused(
-            f"{_visits_words(no_npi)} of {day.isoformat()} "
-            f"{'has' if len(no_npi) == 1 else 'have'} no provider NPI, which every charge "
-            f"needs: {PROVIDER_SETUP}; nothing was written"
+            f"{_listing(no_npi, words)} of {day.isoformat()} {'has' if one else 'have'} no "
+            f"provider NPI, which every charge needs: {where}; nothing was written"
         )
     claims = claims_on(keeper, day)
     by_id = {v.id: v for v in visits}
     no_mrn = [by_id[min(c.visit_ids)] for c in claims if not c.mrn]
     if no_mrn:
         first = no_mrn[0]
+        fix = (
+            f"add it with ptclock visit identify {first.id} --mrn NUMBER"
+            if settings is not None
+            else "add it on the workstation that recorded it (ptclock visit identify)"
+        )
         raise ChargesRefused(
-            f"{first.patient} (visit {first.id}) has no MRN, which the billing system finds "
-            f"patients by: add it with ptclock visit identify {first.id} --mrn NUMBER"
+            f"{first.patient} ({words(first)}) has no MRN, which the billing system finds "
+            f"patients by: {fix}"
             + (f" (and {len(no_mrn) - 1} more)" if len(no_mrn) > 1 else "")
             + "; nothing was written"
         )
-    people = {vid: Person(p.name, p.npi, p.credentials) for vid, p in providers.items()}
     tallies = {t.record.visit.id: t for t in keeper.tallies([v.id for v in visits])}
-    out = []
-    for claim in claims:
-        seconds = {vid: {c.code: c.seconds for c in tallies[vid].codes} for vid in claim.visit_ids}
-        out.append(_claim_charges(claim, by_id, people, seconds, key_of))
+    out = [_claim_charges(claim, by_id, people, tallies, key_of) for claim in claims]
     return _DayFacts(day, tuple(visits), tuple(out))
-
-
-def _visits_words(visits: list[Visit]) -> str:
-    ids = [str(v.id) for v in visits]
-    if len(ids) == 1:
-        return f"visit {ids[0]}"
-    return f"visits {', '.join(ids[:-1])} and {ids[-1]}"
 
 
 def _claim_charges(
     claim: Claim,
     visits: dict[int, Visit],
     people: dict[int, Person],
-    seconds: dict[int, dict[str, int]],
+    tallies: dict[int, VisitTally],
     key_of: Callable[[int], str],
 ) -> ClaimCharges:
     first = visits[min(claim.visit_ids)]
     lines = []
     for line in claim.lines:
-        # A line pooled from two providers' visits is billed under the one who spent the
-        # most time on the code (the earlier visit on a tie); a code the payer takes under
-        # another (97014 as G0283) under the claim's first visit's provider.
-        spent = [(seconds[vid].get(line.code, 0), -vid) for vid in claim.visit_ids]
-        _most, negative = max(spent)
-        rendering = people[-negative] if _most > 0 else people[first.id]
+        assisted = ASSISTANT_MODIFIER in line.modifiers
+        rendering = people[_rendered_by(line.code, assisted, claim.visit_ids, tallies, first.id)]
         lines.append(
             ChargeLine(
                 transaction="",
@@ -228,14 +347,13 @@ def _claim_charges(
                 units=line.units,
                 minutes=line.minutes,
                 rendering=rendering,
-                supervising=rendering if "CQ" in line.modifiers else None,
+                supervising=rendering if assisted else None,
                 estimated_payment=line.estimated_payment,
             )
         )
+    key = (claim.date_of_service.isoformat(), claim.mrn, claim.payer.value, claim.rule.value)
     return ClaimCharges(
-        key="|".join(
-            (claim.date_of_service.isoformat(), claim.mrn, claim.payer.value, claim.rule.value)
-        ),
+        key="|".join(key),
         number="",
         date_of_service=claim.date_of_service,
         patient=claim.patient,
@@ -248,6 +366,28 @@ def _claim_charges(
         ),
         lines=tuple(lines),
     )
+
+
+def _rendered_by(
+    code: str,
+    assisted: bool,
+    visit_ids: tuple[int, ...],
+    tallies: dict[int, VisitTally],
+    first: int,
+) -> int:
+    """Whose visit a pooled line is billed under: on a CQ line the visit whose assistant
+    time on the code was the most (that visit's therapist supervised it), on any other line
+    the visit with the most time on it the therapist performed; the earlier visit on a tie;
+    a code the payer takes under another (97014 as G0283) under the claim's first visit."""
+    best, chosen = 0, first
+    for vid in sorted(visit_ids):
+        for entry in tallies[vid].codes:
+            if entry.code != code:
+                continue
+            spent = entry.assistant_seconds if assisted else entry.seconds - entry.assistant_seconds
+            if spent > best:
+                best, chosen = spent, vid
+    return chosen
 
 
 def _visit_facts(visit: Visit, key: str, provider: Person) -> VisitFacts:
@@ -278,24 +418,19 @@ def _sender(settings: Settings) -> Sender:
     )
 
 
-def _send(
+def _settled(
     keeper: Timekeeper,
     facts: _DayFacts,
+    sent: dict[str, Sent],
     local: dict[str, int],
-    fmt: str,
-    path: Path,
-    render: Callable[[ChargeBatch], bytes],
-    clinic: bool,
-) -> SentCharges:
-    """Inside the event: settle, write, record."""
-    store, day = keeper.store, facts.day
-    moment = keeper.clock.now().replace(microsecond=0)
+    tag: str,
+    number: int,
+    last_when: str,
+) -> tuple[ChargeBatch, dict[str, Sent]]:
+    """The batch to send (NothingToSend when there is none) and what the billing system
+    holds once it is imported."""
     zone = keeper.clock.zone()
-    made_at = moment.astimezone(zone)
-    number = store.next_charge_export()
-    tag = store.store_tag()
-    last = store.last_charge_export(day.isoformat(), clinic)
-    sent = _sent(last)
+    made_at = keeper.clock.now().replace(microsecond=0).astimezone(zone)
     current = _numbered(facts.claims, tag, number)
     reasons = {
         claim.key: _reasons(keeper, claim, sent[claim.key], local)
@@ -303,75 +438,57 @@ def _send(
         if claim.key in sent
     }
     to_send = settle(current, sent, reasons)
+    day = facts.day.isoformat()
     if not to_send:
-        when = f" in export {last.id} ({last.when})" if last else ""
+        if not sent:
+            raise NothingToSend(
+                f"nothing to send for {day}: its visits have no billable units; nothing was written"
+            )
         raise NothingToSend(
-            f"nothing new to send for {day.isoformat()}: its claims were sent{when} and "
-            "have not changed since; nothing was written"
+            f"nothing new to send for {day}: its claims were sent (the last time in {last_when}) "
+            "and have not changed since; nothing was written"
         )
-    batch = ChargeBatch(day, number, made_at, tag, _sender(keeper.settings), to_send, clinic)
-    data = render(batch)
-    written = write_atomically(path, data)
-    try:
-        sent_at = wall_date_time(made_at, zone)
-        by_whom = _by_whom(keeper.settings)
-        keeper.audit(
-            "charges_export",
-            after={
-                "export": number,
-                "date": day.isoformat(),
-                "format": fmt,
-                "file": str(written),
-                "by": by_whom,
-                "clinic": clinic,
-                "claims": len(to_send),
-                "charges": sum(len(c.charges) for c in to_send),
-                "cancellations": sum(len(c.cancellations) for c in to_send),
-            },
-        )
-        state = after_sending(sent, batch, sent_at)
-        store.add_charge_export(
-            ChargeExportRow(
-                id=number,
-                made_at=moment.isoformat(),
-                zone=_zone_name(keeper),
-                day=day.isoformat(),
-                clinic=clinic,
-                format=fmt,
-                destination=str(written),
-                by_whom=by_whom,
-                audit_id=store.last_audit_id(),
-                sent=json.dumps(sent_to_json(state), ensure_ascii=False),
-            ),
-            [local[v.key] for c in to_send for v in c.visits if v.key in local],
-        )
-    except BaseException:
-        # The store does not know this file went out: it must not stay to be sent.
-        with suppress(OSError):
-            written.unlink()
-        raise
+    batch = ChargeBatch(facts.day, number, made_at, tag, _sender(keeper.settings), to_send)
+    return batch, after_sending(sent, batch, wall_date_time(made_at, zone))
+
+
+def _sent_charges(batch: ChargeBatch, path: Path, left: tuple[Sent, ...]) -> SentCharges:
     return SentCharges(
-        path=written,
-        export_number=number,
-        claims=len(to_send),
-        charges=sum(len(c.charges) for c in to_send),
-        cancellations=sum(len(c.cancellations) for c in to_send),
-        amended=sum(1 for c in to_send if c.status is ClaimStatus.AMENDED),
+        path=path,
+        export_number=batch.export_number,
+        claims=len(batch.claims),
+        charges=sum(len(c.charges) for c in batch.claims),
+        cancellations=sum(len(c.cancellations) for c in batch.claims),
+        amended=sum(1 for c in batch.claims if c.status is ClaimStatus.AMENDED),
+        missing=len(left),
     )
 
 
-def _zone_name(keeper: Timekeeper) -> str:
-    return zone_name(keeper.clock.zone())
+def _audit(keeper: Timekeeper, batch: ChargeBatch, fmt: str, path: Path, by_whom: str) -> None:
+    keeper.audit(
+        "charges_export",
+        after={
+            "export": batch.export_number,
+            "date": batch.day.isoformat(),
+            "format": fmt,
+            "file": str(path),
+            "by": by_whom,
+            "clinic": batch.clinic,
+            "claims": len(batch.claims),
+            "charges": sum(len(c.charges) for c in batch.claims),
+            "cancellations": sum(len(c.cancellations) for c in batch.claims),
+        },
+    )
 
 
-def _sent(last: ChargeExportRow | None) -> dict[str, Sent]:
-    if last is None:
+def _sent(state: Any, number: int) -> dict[str, Sent]:
+    if state is None:
         return {}
     try:
-        return sent_from_json(json.loads(last.sent))
+        return sent_from_json(json.loads(state) if isinstance(state, str) else state)
     except ValueError as error:
         raise ReportError(
-            f"the record of export {last.id} cannot be read ({error}): restore a backup "
+            f"the record of export {number} cannot be read ({error}): restore a backup "
             "(Tools → Restore…) before sending this day again"
         ) from None
 
@@ -379,25 +496,29 @@ def _sent(last: ChargeExportRow | None) -> dict[str, Sent]:
 def _reasons(
     keeper: Timekeeper, claim: ClaimCharges, before: Sent, local: dict[str, int]
 ) -> list[str]:
-    """Why a claim sent before changed: the reasons its visits' corrections gave since
-    (audit lines that amend that export), and the visits added."""
+    """Why a claim sent before changed: the reasons this store's corrections of its visits
+    gave since (audit lines that amend that export), the visits added, a date of birth
+    added."""
     reasons = []
-    zone = zone_from_name(_zone_name(keeper))
+    zone = keeper.clock.zone()
     for visit in claim.visits:
         visit_id = local.get(visit.key)
         if visit_id is None:
             continue
         for entry in keeper.store.audit_trail(visit_id):
             after = entry.after if isinstance(entry.after, dict) else {}
-            if after.get("amends_export") is None or not after.get("reason"):
+            amends = after.get("amends_export")
+            if not isinstance(amends, int) or amends < before.export_number:
                 continue
-            if int(after["amends_export"]) < before.export_number:
+            if not after.get("reason"):
                 continue
             what = CORRECTIONS.get(entry.action, entry.action.replace("_", " "))
             code = f"{entry.code} " if entry.code else ""
             reasons.append(f"{code}{what} at {wall_date_time(entry.at, zone)}: {after['reason']}")
     known = {visit.key for visit in before.claim.visits}
     reasons += [f"visit {v.key} of the same date added" for v in claim.visits if v.key not in known]
+    if claim.date_of_birth != before.claim.date_of_birth:
+        reasons.append("the patient's date of birth added")
     return reasons
 
 

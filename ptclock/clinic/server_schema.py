@@ -107,6 +107,32 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE TRIGGER clinic_settings_append_only BEFORE UPDATE OR DELETE "
         f"ON {SCHEMA}.clinic_settings FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.append_only()",
     ),
+    (
+        # Charges handed to billing for the whole clinic (issue 18): one ledger, so no
+        # workstation sends what another already sent. Each row keeps what the billing
+        # system holds for its date after that export and the visits (clinic ids) it locked.
+        f"""CREATE TABLE {SCHEMA}.charge_exports (
+            id bigint PRIMARY KEY CHECK (id > 0),
+            day date NOT NULL,
+            made_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            made_by text NOT NULL DEFAULT current_user,
+            origin text NOT NULL,
+            format text NOT NULL,
+            destination text NOT NULL,
+            state jsonb NOT NULL,
+            visits text[] NOT NULL
+        )""",
+        f"CREATE INDEX charge_exports_day ON {SCHEMA}.charge_exports (day, id)",
+        f"CREATE TRIGGER charge_exports_append_only BEFORE UPDATE OR DELETE OR TRUNCATE "
+        f"ON {SCHEMA}.charge_exports FOR EACH STATEMENT "
+        f"EXECUTE FUNCTION {SCHEMA}.append_only()",
+        f"""CREATE TABLE {SCHEMA}.charge_tag (
+            one boolean PRIMARY KEY DEFAULT true CHECK (one),
+            tag text NOT NULL
+        )""",
+        f"INSERT INTO {SCHEMA}.charge_tag (tag) "
+        "VALUES ('C' || upper(substr(md5(random()::text || clock_timestamp()::text), 1, 5)))",
+    ),
 )
 """Each migration: its statements, run in one transaction with its schema_version row."""
 
@@ -169,6 +195,8 @@ def _grant(connection: Any) -> None:
     connection.execute(
         f"GRANT INSERT ON {SCHEMA}.records, {SCHEMA}.workstations TO {WORKSTATION_ROLE}"
     )
+    if version(connection) >= 3:
+        connection.execute(f"GRANT INSERT ON {SCHEMA}.charge_exports TO {WORKSTATION_ROLE}")
     connection.execute(f"REVOKE ALL ON SCHEMA {SCHEMA} FROM PUBLIC")
 
 

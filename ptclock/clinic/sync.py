@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from ptclock.clinic import address as addresses
 from ptclock.clinic import server_schema
+from ptclock.clinic.charges_ledger import locks_for
 from ptclock.clinic.errors import ClinicError
 from ptclock.clinic.server import connected
 from ptclock.clinic.server_schema import SCHEMA
@@ -221,10 +222,15 @@ def pull_records(keeper: Timekeeper, connection: Any) -> int:
         rows += [ClinicRecord(*row) for row in found]
     known = keeper.store.pulled_already((row.origin, row.seq) for row in rows)
     rows = [row for row in rows if (row.origin, row.seq) not in known]
-    if not rows and link.pulled_at is not None and not link.problem:
+    # The clinic's exports of charges that sent this store's visits: locked here too.
+    sent = locks_for(connection, own, keeper.store.clinic_lock_mark())
+    ids = keeper.store.visits_with_uids([uid for uid, _number, _at in sent])
+    locks = [(ids[uid], number, at) for uid, number, at in sent if uid in ids]
+    if not rows and not locks and link.pulled_at is not None and not link.problem:
         return 0  # nothing new: no write (the window redraws on every write)
     with keeper.store.transaction():
         new = keeper.store.keep_pulled(rows)
+        new += keeper.store.add_clinic_locks(locks)
         keeper.store.mark_pulled(stamp(keeper), mark)
     return new
 

@@ -55,6 +55,8 @@ FOLDER_DESCRIPTORS = hasattr(os, "O_DIRECTORY") and {os.open, os.rename, os.stat
 DISK_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 NO_PERMISSION = {errno.EACCES, errno.EPERM}
 UNSYNCABLE = {errno.EINVAL, errno.EBADF, errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", 0)}
+NO_LINKS = {errno.EPERM, errno.ENOTSUP, getattr(errno, "EOPNOTSUPP", 0), errno.EXDEV, errno.EMLINK}
+"""A hard link refused by the file system itself (not a name that exists)."""
 
 
 class ReportError(ValueError):
@@ -216,6 +218,28 @@ class _Folder:
         else:
             (self.path / name).replace(self.path / final)
 
+    def place(self, name: str, final: str) -> None:
+        """Give our file the name ``final`` only if nothing has it (FileExistsError): a
+        hard link, which never replaces, then our temporary name goes. Where the file system
+        has no hard links (FAT, some network shares), a look first, then the rename."""
+        try:
+            os.link(
+                self._name(name),
+                self._name(final),
+                src_dir_fd=self.descriptor,
+                dst_dir_fd=self.descriptor,
+            )
+        except FileExistsError:
+            raise
+        except OSError as error:
+            if error.errno not in NO_LINKS:
+                raise
+            if os.path.lexists(self.path / final):
+                raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST)) from None
+            self.rename(name, final)
+            return
+        self.remove(name)
+
     def stat(self, name: str) -> os.stat_result:
         return os.stat(self._name(name), dir_fd=self.descriptor, follow_symlinks=False)
 
@@ -307,22 +331,31 @@ def _failure(path: Path, error: OSError | _Unverified, leftover: Path | None = N
 
 
 def write_atomically(
-    path: Path, data: bytes, check: Callable[[bytes], str | None] | None = None
+    path: Path,
+    data: bytes,
+    check: Callable[[bytes], str | None] | None = None,
+    replace_existing: bool = True,
 ) -> Path:
     """Write ``data`` to ``path`` as the module's docstring says; ``check`` names what is
-    wrong with the bytes read back (None: nothing). Returns ``path`` once it is saved."""
+    wrong with the bytes read back (None: nothing). Returns ``path`` once it is saved.
+    ``replace_existing=False``: a file already under that name is never replaced (charges
+    sent before may be in it), and nothing is written."""
     try:
         folder = _Folder(path.parent)
     except OSError as error:
         raise _failure(path, error) from None
     try:
-        return _write_in(folder, path, data, check)
+        return _write_in(folder, path, data, check, replace_existing)
     finally:
         folder.close()
 
 
 def _write_in(
-    folder: _Folder, path: Path, data: bytes, check: Callable[[bytes], str | None] | None
+    folder: _Folder,
+    path: Path,
+    data: bytes,
+    check: Callable[[bytes], str | None] | None,
+    replace_existing: bool = True,
 ) -> Path:
     try:
         name, descriptor = folder.create(path)
@@ -334,7 +367,16 @@ def _write_in(
             written = os.fstat(descriptor)
         finally:
             os.close(descriptor)
-        folder.rename(name, path.name)
+        if replace_existing:
+            folder.rename(name, path.name)
+        else:
+            folder.place(name, path.name)
+    except FileExistsError:
+        folder.remove(name)
+        raise ReportError(
+            f"{path} already exists: give another name (it is never written over); "
+            "nothing was written"
+        ) from None
     except (OSError, _Unverified) as error:
         leftover = None if folder.remove(name) else folder.path / name
         raise _failure(path, error, leftover) from None

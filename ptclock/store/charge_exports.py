@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ptclock.formats import wall_date_time
+from ptclock.store.clinic_link import same_store
 from ptclock.store.driver import sqlite3
 from ptclock.store.timestamps import from_text
 from ptclock.timing.clock import zone_from_name
@@ -53,6 +54,25 @@ SCHEMA = (
     CREATE TRIGGER exported_visits_no_delete BEFORE DELETE ON exported_visits
     BEGIN SELECT RAISE(ABORT, 'exported visits stay locked'); END
     """,
+    # Visits of this store the clinic's exports sent (``export --clinic`` here or on
+    # another workstation; the sync brings them): locked like the store's own.
+    """
+    CREATE TABLE clinic_locks (
+        visit_id INTEGER NOT NULL,
+        export_id INTEGER NOT NULL,
+        made_at TEXT NOT NULL,
+        PRIMARY KEY (visit_id, export_id)
+    )
+    """,
+    """
+    CREATE TRIGGER clinic_locks_no_delete BEFORE DELETE ON clinic_locks
+    BEGIN SELECT RAISE(ABORT, 'exported visits stay locked'); END
+    """,
+    # The prefix of this store's charge ids. Unlike store_id (new in every backup, so a
+    # stray -wal never replays into a copy), it stays with the store's data through
+    # backups and restores: the ids the billing system holds must stay the same.
+    "ALTER TABLE store_meta ADD COLUMN charge_tag TEXT",
+    "UPDATE store_meta SET charge_tag = upper(substr(store_id, 1, 6))",
 )
 
 
@@ -133,9 +153,27 @@ class ChargeExportData:
         )
 
     def store_tag(self) -> str:
-        """Six characters of the store's random id: the prefix of its charges' ids."""
-        (store_id,) = self.connection.execute("SELECT store_id FROM store_meta").fetchone()
-        return str(store_id)[:6].upper()
+        """The prefix of this store's charge ids (six characters, kept through backups)."""
+        (tag,) = self.connection.execute("SELECT charge_tag FROM store_meta").fetchone()
+        return str(tag)
+
+    def clinic_lock_mark(self) -> int:
+        """The newest clinic export known to have locked a visit of this store."""
+        (mark,) = self.connection.execute(
+            "SELECT coalesce(max(export_id), 0) FROM clinic_locks"
+        ).fetchone()
+        return int(mark)
+
+    def add_clinic_locks(self, locks: list[tuple[int, int, str]]) -> int:
+        """Lock visits the clinic's exports sent: (visit id, clinic export, made at). How
+        many were new."""
+        self._writing()
+        before = self.connection.total_changes
+        self.connection.executemany(
+            "INSERT OR IGNORE INTO clinic_locks (visit_id, export_id, made_at) VALUES (?, ?, ?)",
+            locks,
+        )
+        return int(self.connection.total_changes - before)
 
     def visits_with_uids(self, uids: list[str]) -> dict[str, int]:
         """This store's visits among the clinic ids ``uids``: uid → visit id."""
@@ -151,14 +189,30 @@ class ChargeExportData:
         return found
 
     def export_of_visit(self, visit_id: int) -> ChargeExportRow | None:
-        """The newest export that included visit ``visit_id`` (None: never exported)."""
+        """The newest export that included visit ``visit_id`` (None: never exported): this
+        store's own, else the clinic's (a row with ``clinic`` set and only its number and
+        time known)."""
         row = self.connection.execute(
             "SELECT e.id, e.made_at, e.zone, e.day, e.clinic, e.format, e.destination, "
             "e.by_whom, e.audit_id, e.sent FROM exported_visits x JOIN charge_exports e "
-            "ON e.id = x.export_id WHERE x.visit_id = ? ORDER BY e.id DESC LIMIT 1",
+            "ON e.id = x.export_id WHERE x.visit_id = ? AND e.clinic = 0 "
+            "ORDER BY e.id DESC LIMIT 1",
             (visit_id,),
         ).fetchone()
-        return None if row is None else _row(row)
+        if row is not None:
+            return _row(row)
+        lock = self.connection.execute(
+            "SELECT l.export_id, l.made_at, v.zone, v.date_of_service FROM clinic_locks l "
+            "JOIN visits v ON v.id = l.visit_id WHERE l.visit_id = ? "
+            "ORDER BY l.export_id DESC LIMIT 1",
+            (visit_id,),
+        ).fetchone()
+        if lock is None:
+            return None
+        number, made_at, zone, day = lock
+        return ChargeExportRow(
+            int(number), str(made_at), str(zone), str(day), True, "", "", "", 0, "[]"
+        )
 
 
 def _row(row: tuple[object, ...]) -> ChargeExportRow:
@@ -175,3 +229,41 @@ def _row(row: tuple[object, ...]) -> ChargeExportRow:
         int(audit_id),  # type: ignore[call-overload]
         str(sent),
     )
+
+
+def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> None:
+    """A backup of this store being restored (``copy``, migrated) in place of ``current``
+    (None: not readable) keeps the record of every export the replaced file made: the
+    billing system still holds those charges, and a restored store that forgot them would
+    send them again under new ids. Another store's backup keeps its own record (its visits
+    are not these)."""
+    if current is None or not _has_exports(current) or not same_store(copy, current):
+        return
+    known = {row[0] for row in copy.execute("SELECT id FROM charge_exports")}
+    rows = current.execute(
+        "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, sent "
+        "FROM charge_exports ORDER BY id"
+    ).fetchall()
+    copy.executemany(
+        "INSERT INTO charge_exports (id, made_at, zone, day, clinic, format, destination, "
+        "by_whom, audit_id, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [row for row in rows if row[0] not in known],
+    )
+    for table, columns in (
+        ("exported_visits", "visit_id, export_id"),
+        ("clinic_locks", "visit_id, export_id, made_at"),
+    ):
+        marks = ", ".join("?" * len(columns.split(", ")))
+        copy.executemany(
+            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})",
+            current.execute(f"SELECT {columns} FROM {table}").fetchall(),
+        )
+    (tag,) = current.execute("SELECT charge_tag FROM store_meta").fetchone()
+    copy.execute("UPDATE store_meta SET charge_tag = ?", (tag,))
+
+
+def _has_exports(connection: sqlite3.Connection) -> bool:
+    found = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clinic_locks'"
+    ).fetchone()
+    return found is not None

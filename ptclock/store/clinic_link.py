@@ -260,7 +260,7 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
                 "UNION SELECT origin FROM former_origins"
             )
         }
-        if _same_store(copy, current):
+        if same_store(copy, current):
             for table in outbox.TABLES.values():
                 (newest,) = copy.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
                 rows = current.execute(
@@ -296,7 +296,7 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
         copy.execute(statement)
 
 
-def _same_store(copy: sqlite3.Connection, current: sqlite3.Connection) -> bool:
+def same_store(copy: sqlite3.Connection, current: sqlite3.Connection) -> bool:
     """Whether ``copy`` is a backup of ``current``'s own store: the audit trail is
     append-only, so the backup's is the start of the current one's, line for line."""
     last = copy.execute(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ptclock.store import keys, opening
+from ptclock.store import charge_exports, keys, opening
 from ptclock.store.cipher import copy_database
 from ptclock.store.clinic_link import carry_over
 from ptclock.store.driver import is_encrypted, sqlite3
@@ -133,8 +133,9 @@ def restore(
 
 def _stay_in_the_clinic(copy: sqlite3.Connection, database: Path) -> None:
     """A workstation of a clinic stays one after a restore, under a new origin
-    (``clinic_link.carry_over``); the replaced file is read only if it can be (it may be
-    the damaged file the restore replaces)."""
+    (``clinic_link.carry_over``), and the charges the replaced file sent to billing stay
+    sent (``charge_exports.carry_over``); the replaced file is read only if it can be (it
+    may be the damaged file the restore replaces)."""
     current = None
     if database.exists():
         try:
@@ -147,6 +148,7 @@ def _stay_in_the_clinic(copy: sqlite3.Connection, database: Path) -> None:
             current = None
     try:
         carry_over(copy, current)
+        charge_exports.carry_over(copy, current)
         copy.commit()
     finally:
         if current is not None:

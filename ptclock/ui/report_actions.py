@@ -176,7 +176,12 @@ class ReportActions:
         """Report → Send day's charges…: the date's claims (the open visit's date, else
         today) in the format chosen, to the file chosen; what was sent, or why nothing was,
         in the banner."""
-        from ptclock.charges.sending import SUFFIXES, NothingToSend, send_day_charges
+        from ptclock.charges.sending import (
+            SUFFIXES,
+            NothingToSend,
+            send_day_charges,
+            suggested_name,
+        )
 
         keeper = self.controller.keeper
         day = today(keeper.clock)
@@ -189,14 +194,15 @@ class ReportActions:
         suffix = SUFFIXES[fmt]
         pattern = next(p for f, _label, p in self.CHARGE_FORMATS if f == fmt)
         path = self.ask_save_path(
-            "Send day's charges", self._folder() / f"{day.isoformat()}-charges{suffix}", pattern
+            "Send day's charges", self._folder() / suggested_name(keeper, day, fmt), pattern
         )
         if path is None:
             return
         if not path.suffix:
             path = path.with_suffix(suffix)
         try:
-            sent = send_day_charges(keeper, day, fmt, path)
+            # A workstation of a clinic sends the clinic's charges: one ledger for all.
+            sent = send_day_charges(keeper, day, fmt, path, self.controller.clinic_joined())
         except NothingToSend as error:
             self.controller.notice.emit(sentence(str(error)))
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -112,24 +113,54 @@ def test_the_clinic_charges_go_out_once_with_each_line_under_its_provider(
     clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``export --clinic`` (issue 18): every provider's claims in one file, a pooled line
-    under the provider with the most time on its code, this workstation's visits locked."""
+    under the provider with the most time on its code; one ledger in the clinic database,
+    so no workstation sends again what another sent, and the visits sent are locked on the
+    workstations that recorded them."""
     gym = two_providers(clinic_db, tmp_path, capsys)
+    table = tmp_path / "table"
     out = tmp_path / "clinic.csv"
-    status, printed, err = cli(
-        capsys, gym, "export", "--date", "2026-11-27", "--format", "csv", "--clinic",
-        "--out", str(out),
-    )  # fmt: skip
+    day = ("export", "--date", "2026-11-27", "--clinic")
+    status, printed, err = cli(capsys, gym, *day, "--format", "csv", "--out", str(out))
     assert status == 0, err
     assert printed.strip() == str(out) and "Sent 2 claims (2 charge lines)" in err
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"), newline="")))
     shown = [(r["mrn"], r["code"], r["units"], r["rendering_provider"]) for r in rows]
     # Ada's 6 min of 97110 (Lee) pooled with Kim's 5 min of 97140: one unit, Lee's code.
     assert shown == [("MRN-1", "97110", "1", "Lee"), ("MRN-3", "97530", "2", "Lee")]
+    (tag,) = {r["transaction"].split("-")[0] for r in rows}
+    assert tag.startswith("C") and clinic_db.sql("SELECT tag FROM ptclock.charge_tag")[0][0] == tag
+    # The other workstation sends nothing again: the clinic's ledger has it.
+    again = tmp_path / "again.hl7"
+    status, _, err = cli(capsys, table, *day, "--format", "hl7", "--out", str(again))
+    assert status == 1 and "nothing new to send" in err and "clinic export 1" in err
+    assert not again.exists()
+    # Each workstation's own visits are locked: the gym's at once, the table's at its sync.
     status, _, err = cli(capsys, gym, "visit", "rule", "ama", "1")
     assert status == 2 and "sent to billing in export 1" in err
-    again = tmp_path / "again.csv"
+    assert cli(capsys, table, "sync", "--once")[0] == 0
+    status, _, err = cli(capsys, table, "visit", "rule", "ama", "1")
+    assert status == 2 and "sent to billing in export 1" in err
+    # A local export on a workstation of the clinic would send the same charges again.
     status, _, err = cli(
-        capsys, gym, "export", "--date", "2026-11-27", "--format", "csv", "--clinic",
-        "--out", str(again),
+        capsys, table, "export", "--date", "2026-11-27", "--format", "csv", "--out", str(again)
+    )
+    assert status == 2 and "this computer belongs to a clinic" in err and not again.exists()
+    assert clinic_db.sql("SELECT count(*) FROM ptclock.charge_exports")[0][0] == 1
+
+
+def test_a_clinic_visit_without_its_own_provider_npi_is_not_billed_under_another(
+    clinic_db: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gym, table = gym_and_table(clinic_db, tmp_path, capsys)
+    treat(gym, "Lee", "Ada Park", "MRN-1", [("97110", 20)])
+    treat(table, "", "Di Eve", "MRN-9", [("97110", 20)], npi="")
+    for folder in (gym, table):
+        assert cli(capsys, folder, "sync", "--once")[0] == 0
+    out = tmp_path / "clinic.csv"
+    status, _, err = cli(
+        capsys, gym, "export", "--date", "2026-11-27", "--clinic", "--format", "csv",
+        "--out", str(out),
     )  # fmt: skip
-    assert status == 1 and "nothing new to send" in err and not again.exists()
+    assert status == 2 and not out.exists()
+    assert re.search(r"ptclock: Di Eve's visit on \S+ of 2026-11-27 has no provider NPI", err)
+    assert clinic_db.sql("SELECT count(*) FROM ptclock.charge_exports")[0][0] == 0

@@ -21,7 +21,7 @@ def test_init_then_join_sends_the_workstations_history(
 
     status, out, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert (status, err) == (0, ""), err
-    assert "is ready (schema 2)" in out
+    assert "is ready (schema 3)" in out
     assert clinic_db.owner_url.split("@")[0].split(":")[-1] not in out  # never the password
     status, out, _ = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert status == 0 and "already up to date" in out
@@ -111,7 +111,7 @@ def test_a_newer_clinic_schema_is_refused_and_nothing_changes(
     before = (front / DATABASE_NAME).read_bytes()
     status, out, err = cli(capsys, front, "clinic", "join", clinic_db.workstation_url())
     assert status == 1 and out == ""
-    assert "schema version 99, newer than this ptclock knows (2)" in err
+    assert "schema version 99, newer than this ptclock knows (3)" in err
     assert (front / DATABASE_NAME).read_bytes() == before
     status, _, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert status == 1 and "newer than this ptclock knows" in err
@@ -217,10 +217,10 @@ def test_an_older_clinic_schema_is_brought_up_to_date_keeping_every_record(
     monkeypatch.setattr(server_schema, "NEWEST", newest)
     status, out, err = cli(capsys, front, "clinic", "init", clinic_db.owner_url)
     assert (status, err) == (0, ""), err
-    assert "is ready (schema 2)" in out
+    assert "is ready (schema 3)" in out
     assert [
         row[0] for row in clinic_db.sql("SELECT version FROM ptclock.schema_version ORDER BY 1")
-    ] == [1, 2]
+    ] == [1, 2, 3]
     assert clinic_db.sql("SELECT count(*) FROM ptclock.records")[0][0] == before
     assert cli(capsys, front, "sync", "--once")[0] == 0  # and the workstation syncs on
 

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import stat
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -255,3 +255,120 @@ def test_the_audit_trail_says_what_was_sent_and_what_amended_it(
         and sentence.endswith("— amends the charges sent in export 1")
         for sentence, _details in said
     )
+
+
+def test_a_file_already_there_is_never_written_over(
+    clinic: Timekeeper, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Export 2 to export 1's name would put export 1's charges out of the billing
+    system's reach while the store says they were sent."""
+    treat(clinic, clock)
+    send_day_charges(clinic, DAY, "csv", tmp_path / "day.csv")
+    first = (tmp_path / "day.csv").read_bytes()
+    treat(clinic, clock, "Grace Hopper", "M200")
+    with pytest.raises(ReportError, match=r"day\.csv already exists: give another name"):
+        send_day_charges(clinic, DAY, "csv", tmp_path / "day.csv")
+    assert (tmp_path / "day.csv").read_bytes() == first
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".csv"] == ["day.csv"]
+    assert send_day_charges(clinic, DAY, "csv", tmp_path / "day-2.csv").claims == 1
+
+
+def test_an_export_that_does_not_commit_leaves_no_file(
+    clinic: Timekeeper, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is in place before the event commits: a commit that fails (a full disk)
+    takes it back, so the next export's identical ids are the only ones sent."""
+    from collections.abc import Iterator
+    from contextlib import contextmanager
+
+    from ptclock.store import Store, StoreError
+
+    treat(clinic, clock)
+    real = Store.transaction
+
+    @contextmanager
+    def failing_commit(self: Store, *args: object) -> Iterator[None]:
+        with real(self, *args):  # type: ignore[arg-type]
+            yield
+            if self.connection.execute("SELECT count(*) FROM charge_exports").fetchone()[0]:
+                raise StoreError("the disk is full: the change was not saved")
+
+    monkeypatch.setattr(Store, "transaction", failing_commit)
+    with pytest.raises(StoreError):
+        send_day_charges(clinic, DAY, "hl7", tmp_path / "a.hl7")
+    monkeypatch.undo()
+    assert not (tmp_path / "a.hl7").exists()
+    assert clinic.store.charge_exports() == []
+    sent = send_day_charges(clinic, DAY, "hl7", tmp_path / "a.hl7")
+    assert sent.export_number == 1
+
+
+@pytest.mark.parametrize("made", ["before the export", "after the export"])
+def test_a_restored_backup_never_sends_again_what_was_sent(
+    clinic: Timekeeper, clock: FakeClock, tmp_path: Path, made: str
+) -> None:
+    """Whether the backup was made before the export or after it, the restored store knows
+    what the billing system holds, under the same charge ids."""
+    from ptclock.store import open_store
+    from ptclock.store.restore import restore
+    from tests.helpers import keeper
+
+    treat(clinic, clock)
+    backup = tmp_path / "backup.sqlite3"
+    if made == "before the export":
+        clinic.store.write_backup(backup)
+    send_day_charges(clinic, DAY, "csv", tmp_path / "a.csv")
+    if made == "after the export":
+        clinic.store.write_backup(backup)
+    path = clinic.store.path
+    assert path is not None
+    clinic.store.close()
+    restore(backup, path, datetime(2026, 11, 28, 9))
+    tk = keeper(clock, settings=CLINIC, store=open_store(path))
+    with pytest.raises(NothingToSend, match="nothing new to send"):
+        send_day_charges(tk, DAY, "csv", tmp_path / "again.csv")
+    assert not (tmp_path / "again.csv").exists()
+    tk.add_minutes("97140", -8, "warm-up counted twice", 1)
+    assert send_day_charges(tk, DAY, "csv", tmp_path / "again.csv").export_number == 2
+    cancelled = [r["transaction"] for r in rows(tmp_path / "again.csv") if r["action"] == "cancel"]
+    assert cancelled == [r["transaction"] for r in rows(tmp_path / "a.csv")]
+    tk.store.close()
+
+
+def test_a_cq_line_pooled_from_two_therapists_names_the_one_who_supervised(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    from ptclock.timing.records import Performer
+    from tests.helpers import keeper
+
+    path = tmp_path / "two.sqlite3"
+    lee = keeper(clock, settings=CLINIC, path=path)
+    lee.new_visit("Ada Lovelace", Payer.MEDICARE, mrn="M100")
+    lee.start("97110")
+    clock.advance(minutes=25)
+    lee.end()
+    lee.store.close()
+    kim_settings = CLINIC.changed(provider="Sam Kim", npi="1245319599")
+    kim = keeper(clock, settings=kim_settings, path=path)
+    kim.new_visit("Ada Lovelace", Payer.MEDICARE, mrn="M100")
+    kim.start("97110", performer=Performer.PTA)
+    clock.advance(minutes=15)
+    kim.end()
+    send_day_charges(kim, DAY, "csv", tmp_path / "a.csv")
+    lines = {
+        (r["modifiers"], r["rendering_npi"], r["supervising_npi"]) for r in rows(tmp_path / "a.csv")
+    }
+    assert lines == {("GP", "1234567893", ""), ("GP CQ", "1245319599", "1245319599")}
+
+
+def test_a_day_with_nothing_billable_says_so(
+    clinic: Timekeeper, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    treat(clinic, clock, minutes=(("97110", 5),), payer=Payer.COMMERCIAL)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(NothingToSend, match="its visits have no billable units"):
+        send_day_charges(clinic, DAY, "csv", Path("a.csv"))
+    treat(clinic, clock, "Grace Hopper", "M200")
+    sent = send_day_charges(clinic, DAY, "csv", Path("a.csv"))
+    assert sent.path == tmp_path / "a.csv"  # the record and the audit name the whole path
+    assert clinic.store.charge_exports()[0].destination == str(tmp_path / "a.csv")

@@ -139,13 +139,13 @@ def test_send_days_charges_from_the_report_menu(
     reports.ask_charges_format = lambda day: "hl7"  # type: ignore[method-assign]
     said = Said(controller)
     reports.send_charges()
-    assert asked == ["Send day's charges 2026-11-27-charges.hl7 HL7 (*.hl7 *.txt)"]
+    assert asked == ["Send day's charges 2026-11-27-charges-1.hl7 HL7 (*.hl7 *.txt)"]
     assert said.failed == []
     assert said.notices == [
-        f"Sent 1 claim (1 charge line) as export 1 to {tmp_path / '2026-11-27-charges.hl7'}."
+        f"Sent 1 claim (1 charge line) as export 1 to {tmp_path / '2026-11-27-charges-1.hl7'}."
     ]
     assert "|CG|97110^Therapeutic exercise^C4|||2|" in (
-        tmp_path / "2026-11-27-charges.hl7"
+        tmp_path / "2026-11-27-charges-1.hl7"
     ).read_text(encoding="utf-8")
     reports.send_charges()
     assert said.notices[-1].startswith("Nothing new to send for 2026-11-27")
