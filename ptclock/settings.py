@@ -85,6 +85,17 @@ def valid_npi(npi: str) -> bool:
     return total % 10 == 0
 
 
+def valid_identifier_system(text: str) -> bool:
+    """Empty (ptclock's own), or a URI as FHIR identifier systems are: a scheme, a colon,
+    no spaces ("urn:oid:2.16.840.1.113883.19.5", "https://emr.example.org/mrn")."""
+    scheme, colon, rest = text.partition(":")
+    return not text or (
+        bool(colon and rest and scheme[:1].isalpha())
+        and all(ch.isalnum() or ch in "+-." for ch in scheme)
+        and not any(ch.isspace() for ch in text)
+    )
+
+
 def _text(data: dict[str, Any], key: str, limit: int = 300) -> str:
     value = data.get(key, "")
     if not isinstance(value, str):
@@ -121,7 +132,7 @@ def settings_from_dict(data: Any) -> Settings:
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be letter or a4, not {page_size!r}")
     mrn_system = _text(data, "charges_mrn_system", 300)
-    if mrn_system and (":" not in mrn_system or any(ch.isspace() for ch in mrn_system)):
+    if not valid_identifier_system(mrn_system):
         raise ValueError(f"charges_mrn_system {mrn_system!r} must be a URI (no spaces)")
     return Settings(
         provider=_text(data, "provider", 200),

@@ -1,5 +1,6 @@
 """Settings: favourites and their order, rule per payer, one-on-one or concurrent, the
-long-timer limit, the sound cue, and the provider and clinic printed on reports."""
+long-timer limit, the sound cue, the provider and clinic printed on reports, and who sends
+and who receives the charges handed to billing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptclock.billing import Catalog, Rule
-from ptclock.settings import PAGE_SIZES, Settings, valid_npi
+from ptclock.settings import PAGE_SIZES, Settings, valid_identifier_system, valid_npi
 from ptclock.timing.records import Payer
 from ptclock.ui.visit_header import PAYER_WORDS
 from ptclock.ui.widget_parts import dialog_buttons, warning_label
@@ -96,9 +98,48 @@ class SettingsDialog(QDialog):
         form.addRow("Clinic address", self.clinic_address)
         form.addRow("Report page size", self.page_size)
         form.addRow(f"KX threshold {self.kx_year} ($)", self.kx_threshold)
+        # Charges handed to billing (Report → Send day's charges…): HL7 MSH-3 to MSH-6 and
+        # the FHIR identifier system of the clinic's MRNs, as the billing system names them.
+        self.sending_application = self._line(
+            settings.charges_sending_application, "PTCLOCK", "Charges: sending application"
+        )
+        self.sending_facility = self._line(
+            settings.charges_sending_facility, "the clinic's name", "Charges: sending facility"
+        )
+        self.receiving_application = self._line(
+            settings.charges_receiving_application, "application", "Receiving application"
+        )
+        self.receiving_facility = self._line(
+            settings.charges_receiving_facility, "facility", "Receiving facility"
+        )
+        self.mrn_system = self._line(
+            settings.charges_mrn_system, "urn:ptclock:mrn", "MRN identifier system"
+        )
+        form.addRow(
+            "Charges sent from (HL7)", self._pair(self.sending_application, self.sending_facility)
+        )
+        form.addRow(
+            "Charges sent to (HL7)", self._pair(self.receiving_application, self.receiving_facility)
+        )
+        form.addRow("MRN identifier system (FHIR)", self.mrn_system)
         form.addRow(self.problem)
         form.addRow(self.buttons)
         self.result_settings: Settings | None = None
+
+    def _line(self, text: str, placeholder: str, name: str) -> QLineEdit:
+        line = QLineEdit(text)
+        line.setPlaceholderText(placeholder)
+        line.setAccessibleName(name)
+        line.setMaxLength(180 if "system" not in name else 300)
+        return line
+
+    def _pair(self, first: QLineEdit, second: QLineEdit) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(first)
+        layout.addWidget(second)
+        return row
 
     def collect(self) -> Settings:
         """The settings as typed; ValueError names the first field that is wrong."""
@@ -122,6 +163,12 @@ class SettingsDialog(QDialog):
             if not amount.is_finite() or amount <= 0:
                 raise ValueError("KX threshold: must be more than 0")
             thresholds[self.kx_year] = amount
+        mrn_system = self.mrn_system.text().strip()
+        if not valid_identifier_system(mrn_system):
+            raise ValueError(
+                f"MRN identifier system: {mrn_system} is not a URI "
+                "(like urn:oid:2.16.840.1.113883.19.5)"
+            )
         rules = {}
         for payer, box in self.rule_boxes.items():
             rules[payer] = Rule(box.currentData())
@@ -138,6 +185,11 @@ class SettingsDialog(QDialog):
             clinic_address=self.clinic_address.toPlainText().strip(),
             page_size=str(self.page_size.currentData()),
             kx_thresholds=thresholds,
+            charges_sending_application=self.sending_application.text().strip(),
+            charges_sending_facility=self.sending_facility.text().strip(),
+            charges_receiving_application=self.receiving_application.text().strip(),
+            charges_receiving_facility=self.receiving_facility.text().strip(),
+            charges_mrn_system=mrn_system,
         )
 
     def _accept_if_valid(self) -> None:

@@ -257,6 +257,38 @@ def test_settings_dialog_sets_this_years_kx_threshold(make_window: WindowMaker) 
     assert dialog.result_settings.kx_thresholds[dialog.kx_year] == Decimal("2500.00")
 
 
+def test_settings_dialog_names_who_sends_and_receives_the_charges(
+    make_window: WindowMaker,
+) -> None:
+    from ptclock.charges.batch import Sender
+    from ptclock.charges.sending import _sender
+    from ptclock.settings import settings_from_dict, settings_to_dict
+    from ptclock.ui.settings_dialog import SettingsDialog
+
+    window = make_window()
+    dialog = SettingsDialog(
+        window.controller.settings,
+        window.controller.catalog,
+        window.controller.local_now().year,
+        window,
+    )
+    dialog.mrn_system.setText("the EMR's numbers")
+    dialog._accept_if_valid()
+    assert dialog.problem.text().startswith("MRN identifier system: the EMR's numbers is not a URI")
+    assert dialog.result_settings is None
+    dialog.mrn_system.setText("urn:oid:2.16.840.1.113883.19.5")
+    dialog.sending_application.setText("PTCLOCK-GYM")
+    dialog.receiving_application.setText("ATHENA")
+    dialog.receiving_facility.setText("RIVERSIDE")
+    dialog._accept_if_valid()
+    chosen = dialog.result_settings
+    assert chosen is not None
+    assert settings_from_dict(settings_to_dict(chosen)) == chosen
+    assert _sender(chosen.changed(clinic_name="Riverside PT")) == Sender(
+        "PTCLOCK-GYM", "Riverside PT", "ATHENA", "RIVERSIDE", "urn:oid:2.16.840.1.113883.19.5"
+    )
+
+
 def test_no_display_is_one_line(tmp_path: Path) -> None:
     environment = {
         key: value
