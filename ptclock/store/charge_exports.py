@@ -236,29 +236,35 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
     (None: not readable) keeps the record of every export the replaced file made: the
     billing system still holds those charges, and a restored store that forgot them would
     send them again under new ids. Another store's backup keeps its own record (its visits
-    are not these)."""
-    if current is None or not _has_exports(current) or not same_store(copy, current):
+    are not these), and so does any backup when the replaced file cannot be read whole (the
+    damaged file a restore replaces)."""
+    if current is None:
+        return
+    try:
+        if not _has_exports(current) or not same_store(copy, current):
+            return
+        exports = current.execute(
+            "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, "
+            "sent FROM charge_exports ORDER BY id"
+        ).fetchall()
+        exported = current.execute("SELECT visit_id, export_id FROM exported_visits").fetchall()
+        locks = current.execute("SELECT visit_id, export_id, made_at FROM clinic_locks").fetchall()
+        (tag,) = current.execute("SELECT charge_tag FROM store_meta").fetchone()
+    except sqlite3.DatabaseError:
         return
     known = {row[0] for row in copy.execute("SELECT id FROM charge_exports")}
-    rows = current.execute(
-        "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, sent "
-        "FROM charge_exports ORDER BY id"
-    ).fetchall()
     copy.executemany(
         "INSERT INTO charge_exports (id, made_at, zone, day, clinic, format, destination, "
         "by_whom, audit_id, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [row for row in rows if row[0] not in known],
+        [row for row in exports if row[0] not in known],
     )
-    for table, columns in (
-        ("exported_visits", "visit_id, export_id"),
-        ("clinic_locks", "visit_id, export_id, made_at"),
-    ):
-        marks = ", ".join("?" * len(columns.split(", ")))
-        copy.executemany(
-            f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})",
-            current.execute(f"SELECT {columns} FROM {table}").fetchall(),
-        )
-    (tag,) = current.execute("SELECT charge_tag FROM store_meta").fetchone()
+    copy.executemany(
+        "INSERT OR IGNORE INTO exported_visits (visit_id, export_id) VALUES (?, ?)", exported
+    )
+    copy.executemany(
+        "INSERT OR IGNORE INTO clinic_locks (visit_id, export_id, made_at) VALUES (?, ?, ?)",
+        locks,
+    )
     copy.execute("UPDATE store_meta SET charge_tag = ?", (tag,))
 
 
