@@ -388,6 +388,54 @@ def reports(work: Path) -> list[Row]:
     ]
 
 
+def charges(work: Path) -> list[Row]:
+    """A 30-visit day's charges (issue 18) in each format, against building the same day's
+    claims alone (what every format is written from), in the same run."""
+    from ptclock.billing import load_catalog
+    from ptclock.charges.sending import send_day_charges
+    from ptclock.claim_desk import claims_on
+    from ptclock.settings import Settings
+    from ptclock.store import open_store
+    from ptclock.timekeeper import Timekeeper
+    from ptclock.timing.clock import FakeClock
+    from ptclock.timing.records import Payer
+
+    settings = Settings(provider="Jordan Lee", credentials="PT", npi="1234567893")
+    rows: list[Row] = []
+    baseline = 0.0
+    for fmt in ("csv", "hl7", "fhir"):
+        clock = FakeClock(datetime(2026, 11, 27, 12, tzinfo=timezone.utc))
+        store = open_store(work / f"charges-{fmt}.sqlite3")
+        keeper = Timekeeper(store, clock, load_catalog(), settings)
+        for number in range(30):
+            keeper.new_visit(f"Patient {number:02d}", Payer.MEDICARE, mrn=f"M{number:04d}")
+            for code in ("97110", "97140", "97530"):
+                keeper.start(code)
+                clock.advance(minutes=9)
+            keeper.end()
+        day = clock.now().astimezone(clock.zone()).date()
+        claimed = []
+        for _ in range(3):
+            began = time.perf_counter()
+            claims_on(keeper, day)
+            claimed.append(time.perf_counter() - began)
+        baseline = min(claimed)
+        began = time.perf_counter()
+        sent = send_day_charges(keeper, day, fmt, work / f"charges.{fmt}")
+        took = time.perf_counter() - began
+        size = (work / f"charges.{fmt}").stat().st_size
+        store.close()
+        rows.append(
+            (
+                f"charges: 30-visit day as {fmt.upper()} ({sent.charges} lines, {size:,} bytes)",
+                f"{took * 1000:.0f} ms",
+                f"{took / baseline:.1f}× the day's claims alone ({baseline * 1000:.0f} ms)",
+                "",
+            )
+        )
+    return rows
+
+
 def ncci(work: Path, lines: int) -> list[Row]:
     path = work / "ptp.txt"
     with path.open("w") as out:
@@ -442,7 +490,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma list: startup,idle,history,encryption,reports,ncci,clinic",
+        help="comma list: startup,idle,history,encryption,reports,charges,ncci,clinic",
     )
     parser.add_argument(
         "--freeze", action="store_true", help="build the frozen app first (PyInstaller)"
@@ -451,7 +499,7 @@ def main() -> int:
     wanted = (
         set(args.only.split(","))
         if args.only
-        else {"startup", "idle", "history", "encryption", "reports", "ncci", "clinic"}
+        else {"startup", "idle", "history", "encryption", "reports", "charges", "ncci", "clinic"}
     )
     idle_seconds = 10.0 if args.quick else 30.0
     scales = [0.1, 1.0] if args.quick else [1.0, 10.0]
@@ -520,6 +568,9 @@ def main() -> int:
         if "reports" in wanted:
             print("reports…", flush=True)
             rows += reports(work)
+        if "charges" in wanted:
+            print("charges…", flush=True)
+            rows += charges(work)
         if "ncci" in wanted:
             print("NCCI import…", flush=True)
             rows += ncci(work, 200_000 if args.quick else 1_000_000)
