@@ -51,7 +51,8 @@ class Settings:
     encryption_offered: bool = False
     """The window offered to encrypt a plain store once (issue 16): it does not ask again."""
     charges_sending_application: str = ""
-    """Charges handed to billing (issue 18): HL7 MSH-3 (empty: PTCLOCK)."""
+    """Charges handed to billing (issue 18): HL7 MSH-3 (empty: PTCLOCK). This and the three
+    below are HL7 namespace IDs: at most 20 characters."""
     charges_sending_facility: str = ""
     """HL7 MSH-4 and the MRN's assigning authority (empty: the clinic's name)."""
     charges_receiving_application: str = ""
@@ -149,10 +150,10 @@ def settings_from_dict(data: Any) -> Settings:
         kx_thresholds=_thresholds(data.get("kx_thresholds", {})),
         sound_cues=sound_cues,
         encryption_offered=offered,
-        charges_sending_application=_text(data, "charges_sending_application", 180),
-        charges_sending_facility=_text(data, "charges_sending_facility", 180),
-        charges_receiving_application=_text(data, "charges_receiving_application", 180),
-        charges_receiving_facility=_text(data, "charges_receiving_facility", 180),
+        charges_sending_application=_text(data, "charges_sending_application", 20),
+        charges_sending_facility=_text(data, "charges_sending_facility", 20),
+        charges_receiving_application=_text(data, "charges_receiving_application", 20),
+        charges_receiving_facility=_text(data, "charges_receiving_facility", 20),
         charges_mrn_system=mrn_system,
     )
 

@@ -35,18 +35,28 @@ NPI_AUTHORITY = "CMS&2.16.840.1.113883.4.6&ISO"
 LONGEST_TEXT = 199
 """The longest text component a strict HL7 reader takes (hl7apy's ST limit): a longer name
 part (ptclock takes names of 300 characters) is cut there; the MRN identifies the patient."""
+LONGEST_NAMESPACE = 20
+"""HD-1 (namespace ID: the applications, facilities and the MRN's assigning authority) is an
+IS of at most 20 characters in v2.5.1; a longer clinic name is cut there."""
 TRANSACTION_TYPE = {Action.CHARGE: "CG", Action.CANCEL: "CD"}
 """HL7 table 0017: CG charge, CD credit."""
 
 
-def escaped(text: str) -> str:
+ESCAPES = {"\\": "\\E\\", "|": "\\F\\", "^": "\\S\\", "&": "\\T\\", "~": "\\R\\"}
+
+
+def escaped(text: str, limit: int | None = None) -> str:
     """Text safe inside a field: the delimiters as HL7 escapes, line breaks and other
-    control characters as spaces (a field holds one line)."""
+    control characters as spaces (a field holds one line). ``limit``: at most that many
+    characters as written, cut between characters, never inside an escape."""
     text = "".join(" " if ord(ch) < 32 or 127 <= ord(ch) < 160 else ch for ch in text)
-    text = text.replace("\\", "\\E\\")
-    for char, escape in (("|", "\\F\\"), ("^", "\\S\\"), ("&", "\\T\\"), ("~", "\\R\\")):
-        text = text.replace(char, escape)
-    return " ".join(text.split())
+    out = ""
+    for char in " ".join(text.split()):
+        piece = ESCAPES.get(char, char)
+        if limit is not None and len(out) + len(piece) > limit:
+            break
+        out += piece
+    return out.rstrip(" ") if limit is not None else out
 
 
 def _sub(*parts: str) -> str:
@@ -76,11 +86,27 @@ def _person(person: Person) -> str:
     """XCN: NPI, family, given, … assigning authority, identifier type NPI, and the
     credentials as professional suffix (XCN-21)."""
     family, given = family_and_given(person.name)
-    parts = [escaped(person.npi), escaped(family), escaped(given)] + [""] * 18
+    parts = [escaped(person.npi), escaped(family, LONGEST_TEXT), escaped(given, LONGEST_TEXT)]
+    parts += [""] * 18
     parts[8] = NPI_AUTHORITY if person.npi else ""
     parts[12] = "NPI" if person.npi else ""
     parts[20] = escaped(person.credentials)
     return _components(*parts)
+
+
+def _parties(batch: ChargeBatch) -> list[str]:
+    """MSH-3 to MSH-6 (and FHS, BHS): sending application and facility, receiving
+    application and facility, each an HD namespace ID."""
+    sender = batch.sender
+    return [
+        escaped(name, LONGEST_NAMESPACE)
+        for name in (
+            sender.application,
+            sender.facility,
+            sender.receiving_application,
+            sender.receiving_facility,
+        )
+    ]
 
 
 def _code(code: str, descriptor: str) -> str:
@@ -101,10 +127,7 @@ def message(batch: ChargeBatch, claim: ClaimCharges) -> list[str]:
         [
             "MSH",
             "^~\\&",
-            escaped(sender.application),
-            escaped(sender.facility),
-            escaped(sender.receiving_application),
-            escaped(sender.receiving_facility),
+            *_parties(batch),
             _timestamp(batch.made_at),
             "",
             "DFT^P03^DFT_P03",
@@ -121,7 +144,7 @@ def message(batch: ChargeBatch, claim: ClaimCharges) -> list[str]:
     )
     family, given = family_and_given(claim.patient)
     first, _, further = given.partition(" ")
-    authority = escaped(sender.facility)
+    authority = escaped(sender.facility, LONGEST_NAMESPACE)
     segments = [
         msh,
         _segment("EVN", {1: "P03", 2: _timestamp(batch.made_at)}),
@@ -131,9 +154,9 @@ def message(batch: ChargeBatch, claim: ClaimCharges) -> list[str]:
                 1: "1",
                 3: _components(escaped(claim.mrn), "", "", authority, "MR"),
                 5: _components(
-                    escaped(family[:LONGEST_TEXT]),
-                    escaped(first[:LONGEST_TEXT]),
-                    escaped(further[:LONGEST_TEXT]),
+                    escaped(family, LONGEST_TEXT),
+                    escaped(first, LONGEST_TEXT),
+                    escaped(further, LONGEST_TEXT),
                 ),
                 7: _day(claim.date_of_birth) if claim.date_of_birth else "",
             },
@@ -208,12 +231,8 @@ def _financial(
 def hl7_batch(batch: ChargeBatch) -> str:
     """The whole file: FHS, BHS, one DFT^P03 per claim, BTS (message count), FTS."""
     messages = [message(batch, claim) for claim in batch.claims]
-    sender = batch.sender
     opening = [
-        escaped(sender.application),
-        escaped(sender.facility),
-        escaped(sender.receiving_application),
-        escaped(sender.receiving_facility),
+        *_parties(batch),
         _timestamp(batch.made_at),
     ]
     name = escaped(f"{batch.tag}-{batch.export_number}")

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 def family_and_given(name: str) -> tuple[str, str]:
     name = " ".join(name.split())
+    if not any(ch.isalnum() for ch in name):
+        return name, ""  # no letters at all (",", "- -"): kept as typed, never emptied
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
-        if family or given:
-            return (family, given) if family else (given, "")
-        return name, ""  # only commas: kept as typed, never an empty name
+        return (family, given) if family else (given, "")
     if " " in name:
         given, family = name.rsplit(" ", 1)
         return family, given

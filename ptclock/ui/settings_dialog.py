@@ -130,7 +130,7 @@ class SettingsDialog(QDialog):
         line = QLineEdit(text)
         line.setPlaceholderText(placeholder)
         line.setAccessibleName(name)
-        line.setMaxLength(180 if "system" not in name else 300)
+        line.setMaxLength(20 if "system" not in name else 300)  # HL7 namespace IDs: 20
         return line
 
     def _pair(self, first: QLineEdit, second: QLineEdit) -> QWidget:
