@@ -83,11 +83,17 @@ def _day(day: date) -> str:
 
 
 def _person(person: Person) -> str:
-    """XCN: NPI, family, given, … assigning authority, identifier type NPI, and the
-    credentials as professional suffix (XCN-21)."""
+    """XCN: NPI, family, first given name, further given names (as PID-5), … assigning
+    authority, identifier type NPI, and the credentials as professional suffix (XCN-21)."""
     family, given = family_and_given(person.name)
-    parts = [escaped(person.npi), escaped(family, LONGEST_TEXT), escaped(given, LONGEST_TEXT)]
-    parts += [""] * 18
+    first, _, further = given.partition(" ")
+    parts = [
+        escaped(person.npi),
+        escaped(family, LONGEST_TEXT),
+        escaped(first, LONGEST_TEXT),
+        escaped(further, LONGEST_TEXT),
+    ]
+    parts += [""] * 17
     parts[8] = NPI_AUTHORITY if person.npi else ""
     parts[12] = "NPI" if person.npi else ""
     parts[20] = escaped(person.credentials)
