@@ -527,7 +527,7 @@ class Timekeeper:
         if sent is not None:
             # The visit's charges were handed to billing: every later change is an
             # amendment of that export, listed (with its reason) by the next one.
-            after = {**(after or {}), "amends_export": sent.id}
+            after = {**(after or {}), "amends_export": sent.export}
         self.store.audit(
             now, zone, action, visit_id=visit_id, code=code, before=before, after=after
         )
@@ -563,7 +563,7 @@ class Timekeeper:
         sent = self.store.export_of_visit(visit_id)
         if sent is not None:
             raise TimekeeperError(
-                f"visit {visit_id}'s charges were sent to billing in export {sent.id} "
+                f"visit {visit_id}'s charges were sent to billing in export {sent.export} "
                 f"({sent.when}): {what}; correct its time or "
                 "modifiers with a reason instead, then send the day's charges again"
             )

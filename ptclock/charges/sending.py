@@ -144,7 +144,7 @@ def send_day_charges(
                 keeper, day, keeper.settings, lambda vid: f"{tag}-V{vid}", _own_words
             )
             local = {f"{tag}-V{visit.id}": visit.id for visit in facts.visits}
-            last = keeper.store.last_charge_export(day.isoformat(), False)
+            last = keeper.store.last_charge_export(day.isoformat())
             number = keeper.store.next_charge_export()
             sent = _sent(last.sent if last else None, last.id if last else 0)
             last_words = f"export {last.id}, {last.when}" if last else ""
@@ -159,11 +159,9 @@ def send_day_charges(
                     made_at=batch.made_at.isoformat(),
                     zone=zone_name(keeper.clock.zone()),
                     day=day.isoformat(),
-                    clinic=False,
                     format=fmt,
                     destination=str(path),
                     by_whom=by_whom,
-                    audit_id=keeper.store.last_audit_id(),
                     sent=json.dumps(sent_to_json(state), ensure_ascii=False),
                 ),
                 [local[v.key] for c in batch.claims for v in c.visits if v.key in local],

@@ -26,15 +26,13 @@ SCHEMA = (
         made_at TEXT NOT NULL,
         zone TEXT NOT NULL,
         day TEXT NOT NULL,
-        clinic INTEGER NOT NULL DEFAULT 0,
         format TEXT NOT NULL,
         destination TEXT NOT NULL,
         by_whom TEXT NOT NULL,
-        audit_id INTEGER NOT NULL,
         sent TEXT NOT NULL
     )
     """,
-    "CREATE INDEX charge_exports_day ON charge_exports (day, clinic, id)",
+    "CREATE INDEX charge_exports_day ON charge_exports (day, id)",
     """
     CREATE TABLE exported_visits (
         visit_id INTEGER NOT NULL,
@@ -76,24 +74,43 @@ SCHEMA = (
 )
 
 
+COLUMNS = "id, made_at, zone, day, format, destination, by_whom, sent"
+INSERT = f"INSERT INTO charge_exports ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
+
 @dataclass(frozen=True)
 class ChargeExportRow:
     id: int
     made_at: str
     zone: str
     day: str
-    clinic: bool
     format: str
     destination: str
     by_whom: str
-    audit_id: int
     sent: str
     """JSON: what the billing system holds for the day after this export."""
 
     @property
     def when(self) -> str:
-        """Its local date and time where it was made: "2026-11-27 17:02"."""
-        return wall_date_time(from_text(self.made_at), zone_from_name(self.zone))
+        return _local(self.made_at, self.zone)
+
+
+@dataclass(frozen=True)
+class VisitLock:
+    """The export that locked a visit: this store's own, or the clinic's."""
+
+    export: int
+    made_at: str
+    zone: str
+
+    @property
+    def when(self) -> str:
+        return _local(self.made_at, self.zone)
+
+
+def _local(made_at: str, zone: str) -> str:
+    """A stored time as the local date and time where it was made: "2026-11-27 17:02"."""
+    return wall_date_time(from_text(made_at), zone_from_name(zone))
 
 
 class ChargeExportData:
@@ -102,20 +119,16 @@ class ChargeExportData:
     def _writing(self) -> None:
         raise NotImplementedError
 
-    def last_charge_export(self, day: str, clinic: bool) -> ChargeExportRow | None:
-        """The newest export of date ``day`` (the clinic's, or this workstation's own)."""
+    def last_charge_export(self, day: str) -> ChargeExportRow | None:
+        """The newest export of date ``day`` (a clinic's are in the clinic's ledger)."""
         row = self.connection.execute(
-            "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, "
-            "sent FROM charge_exports WHERE day = ? AND clinic = ? ORDER BY id DESC LIMIT 1",
-            (day, int(clinic)),
+            f"SELECT {COLUMNS} FROM charge_exports WHERE day = ? ORDER BY id DESC LIMIT 1",
+            (day,),
         ).fetchone()
         return None if row is None else _row(row)
 
     def charge_exports(self) -> list[ChargeExportRow]:
-        rows = self.connection.execute(
-            "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, "
-            "sent FROM charge_exports ORDER BY id"
-        )
+        rows = self.connection.execute(f"SELECT {COLUMNS} FROM charge_exports ORDER BY id")
         return [_row(row) for row in rows]
 
     def next_charge_export(self) -> int:
@@ -124,26 +137,19 @@ class ChargeExportData:
         ).fetchone()
         return int(number)
 
-    def last_audit_id(self) -> int:
-        (number,) = self.connection.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()
-        return int(number)
-
     def add_charge_export(self, row: ChargeExportRow, visit_ids: list[int]) -> None:
         """Record an export and lock its visits (inside an event)."""
         self._writing()
         self.connection.execute(
-            "INSERT INTO charge_exports (id, made_at, zone, day, clinic, format, destination, "
-            "by_whom, audit_id, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            INSERT,
             (
                 row.id,
                 row.made_at,
                 row.zone,
                 row.day,
-                int(row.clinic),
                 row.format,
                 row.destination,
                 row.by_whom,
-                row.audit_id,
                 row.sent,
             ),
         )
@@ -188,47 +194,27 @@ class ChargeExportData:
             found.update({str(uid): int(row_id) for uid, row_id in rows})
         return found
 
-    def export_of_visit(self, visit_id: int) -> ChargeExportRow | None:
-        """The newest export that included visit ``visit_id`` (None: never exported): this
-        store's own, else the clinic's (a row with ``clinic`` set and only its number and
-        time known)."""
+    def export_of_visit(self, visit_id: int) -> VisitLock | None:
+        """The newest export that sent visit ``visit_id`` (None: never sent): this
+        store's own, else the clinic's."""
         row = self.connection.execute(
-            "SELECT e.id, e.made_at, e.zone, e.day, e.clinic, e.format, e.destination, "
-            "e.by_whom, e.audit_id, e.sent FROM exported_visits x JOIN charge_exports e "
-            "ON e.id = x.export_id WHERE x.visit_id = ? AND e.clinic = 0 "
-            "ORDER BY e.id DESC LIMIT 1",
+            "SELECT e.id, e.made_at, e.zone FROM exported_visits x JOIN charge_exports e "
+            "ON e.id = x.export_id WHERE x.visit_id = ? ORDER BY e.id DESC LIMIT 1",
             (visit_id,),
         ).fetchone()
-        if row is not None:
-            return _row(row)
-        lock = self.connection.execute(
-            "SELECT l.export_id, l.made_at, v.zone, v.date_of_service FROM clinic_locks l "
-            "JOIN visits v ON v.id = l.visit_id WHERE l.visit_id = ? "
-            "ORDER BY l.export_id DESC LIMIT 1",
-            (visit_id,),
-        ).fetchone()
-        if lock is None:
-            return None
-        number, made_at, zone, day = lock
-        return ChargeExportRow(
-            int(number), str(made_at), str(zone), str(day), True, "", "", "", 0, "[]"
-        )
+        if row is None:
+            row = self.connection.execute(
+                "SELECT l.export_id, l.made_at, v.zone FROM clinic_locks l "
+                "JOIN visits v ON v.id = l.visit_id WHERE l.visit_id = ? "
+                "ORDER BY l.export_id DESC LIMIT 1",
+                (visit_id,),
+            ).fetchone()
+        return None if row is None else VisitLock(int(row[0]), str(row[1]), str(row[2]))
 
 
 def _row(row: tuple[object, ...]) -> ChargeExportRow:
-    (id_, made_at, zone, day, clinic, fmt, destination, by_whom, audit_id, sent) = row
-    return ChargeExportRow(
-        int(id_),  # type: ignore[call-overload]
-        str(made_at),
-        str(zone),
-        str(day),
-        bool(clinic),
-        str(fmt),
-        str(destination),
-        str(by_whom),
-        int(audit_id),  # type: ignore[call-overload]
-        str(sent),
-    )
+    number, *texts = row
+    return ChargeExportRow(int(number), *(str(text) for text in texts))  # type: ignore[call-overload]
 
 
 def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> None:
@@ -243,10 +229,7 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
     try:
         if not _has_exports(current) or not same_store(copy, current):
             return
-        exports = current.execute(
-            "SELECT id, made_at, zone, day, clinic, format, destination, by_whom, audit_id, "
-            "sent FROM charge_exports ORDER BY id"
-        ).fetchall()
+        exports = current.execute(f"SELECT {COLUMNS} FROM charge_exports ORDER BY id").fetchall()
         exported = current.execute("SELECT visit_id, export_id FROM exported_visits").fetchall()
         locks = current.execute("SELECT visit_id, export_id, made_at FROM clinic_locks").fetchall()
         (tag,) = current.execute("SELECT charge_tag FROM store_meta").fetchone()
@@ -254,8 +237,7 @@ def carry_over(copy: sqlite3.Connection, current: sqlite3.Connection | None) -> 
         return
     known = {row[0] for row in copy.execute("SELECT id FROM charge_exports")}
     copy.executemany(
-        "INSERT INTO charge_exports (id, made_at, zone, day, clinic, format, destination, "
-        "by_whom, audit_id, sent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        INSERT,
         [row for row in exports if row[0] not in known],
     )
     copy.executemany(

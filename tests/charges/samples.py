@@ -136,6 +136,18 @@ def plain_day() -> ChargeBatch:
     )
 
 
+def first_claim_treated_by(provider: Person) -> ChargeBatch:
+    """The plain day's first claim alone, its visits and lines by ``provider``."""
+    batch = plain_day()
+    claim = batch.claims[0]
+    claim = replace(
+        claim,
+        visits=tuple(replace(visit, provider=provider) for visit in claim.visits),
+        lines=tuple(replace(line, rendering=provider) for line in claim.lines),
+    )
+    return replace(batch, claims=(claim,))
+
+
 def state_after_plain_day() -> dict[str, Sent]:
     return after_sending({}, plain_day(), FIRST_SENT_AT)
 

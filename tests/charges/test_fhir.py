@@ -22,6 +22,7 @@ from tests.charges.samples import (
     SUPERVISOR,
     THERAPIST,
     amendment_day,
+    first_claim_treated_by,
     plain_day,
 )
 
@@ -298,15 +299,7 @@ def test_a_provider_known_by_npi_only_still_gives_a_valid_bundle() -> None:
     """Settings accept an NPI without a provider name, and sending checks only the NPI, so
     a visit's provider can be ``Person("", npi)``. FHIR strings may not be empty: the
     Practitioner has no name at all."""
-    batch = plain_day()
-    nameless = Person("", THERAPIST.npi, "PT")
-    claim = batch.claims[0]
-    claim = replace(
-        claim,
-        visits=tuple(replace(v, provider=nameless) for v in claim.visits),
-        lines=tuple(replace(line, rendering=nameless) for line in claim.lines),
-    )
-    batch = replace(batch, claims=(claim,))
+    batch = first_claim_treated_by(Person("", THERAPIST.npi, "PT"))
     bundle = fhir_bundle(batch)
     check_bundle(bundle, batch)
     (practitioner,) = resources(bundle, "Practitioner")

@@ -28,6 +28,7 @@ from tests.charges.samples import (
     SUPERVISOR,
     THERAPIST,
     amendment_day,
+    first_claim_treated_by,
     medicare_claim,
     numbered,
     plain_day,
@@ -338,14 +339,7 @@ def test_the_longest_provider_name_settings_accept_is_a_valid_message() -> None:
     not the name, identifies the provider)."""
     provider = Person("Smith-" + "J" * 194, THERAPIST.npi, "PT")
     assert len(provider.name) == 200
-    batch = plain_day()
-    claim = batch.claims[0]
-    claim = replace(
-        claim,
-        visits=tuple(replace(visit, provider=provider) for visit in claim.visits),
-        lines=tuple(replace(line, rendering=provider) for line in claim.lines),
-    )
-    (message,) = parsed_messages(hl7_batch(replace(batch, claims=(claim,))))
+    (message,) = parsed_messages(hl7_batch(first_claim_treated_by(provider)))
     for person in (message.pv1.pv1_7, financial_groups(message)[0].ft1.ft1_20):
         assert text_of(person.xcn_1) == THERAPIST.npi
         assert text_of(person.xcn_2) == provider.name[:199]
@@ -354,14 +348,7 @@ def test_the_longest_provider_name_settings_accept_is_a_valid_message() -> None:
 def test_a_providers_given_names_are_split_as_the_patients_are() -> None:
     """XCN-3 is the first given name, XCN-4 the further ones (as PID-5's XPN-2, XPN-3)."""
     provider = Person("Mary Ann Smith", THERAPIST.npi, "PT, DPT")
-    batch = plain_day()
-    claim = batch.claims[0]
-    claim = replace(
-        claim,
-        visits=tuple(replace(visit, provider=provider) for visit in claim.visits),
-        lines=tuple(replace(line, rendering=provider) for line in claim.lines),
-    )
-    (message,) = parsed_messages(hl7_batch(replace(batch, claims=(claim,))))
+    (message,) = parsed_messages(hl7_batch(first_claim_treated_by(provider)))
     for person in (message.pv1.pv1_7, financial_groups(message)[0].ft1.ft1_20):
         parts = [text_of(part) for part in (person.xcn_2, person.xcn_3, person.xcn_4)]
         assert parts == ["Smith", "Mary", "Ann"]
