@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ptclock.billing.shipped import shipped_text
+
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{5}$")
 """A CPT or HCPCS code: five characters, digits or capital letters (97110, G0283, 0552T)."""
 
@@ -365,19 +367,9 @@ def _medicare(text: str, code: str, source: str, line: int) -> str:
     return value
 
 
-SHIPPED_CODES = Path(__file__).parent.parent / "resources" / "codes.csv"
-"""The shipped catalog beside the package: in a checkout, a wheel and the frozen app alike."""
-
-
 def shipped_codes() -> list[Code]:
-    """The codes that ship with ptclock, read from the package's resources (the file beside
-    the package; importlib.resources, slower to import, only for an unusual install)."""
-    if SHIPPED_CODES.is_file():
-        text = SHIPPED_CODES.read_text(encoding="utf-8")
-    else:
-        from importlib import resources
-
-        text = resources.files("ptclock.resources").joinpath("codes.csv").read_text("utf-8")
+    """The codes that ship with ptclock, read from the package's resources."""
+    text = shipped_text("codes.csv")
     return parse_catalog(text, "ptclock codes.csv")
 
 

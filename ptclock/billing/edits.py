@@ -30,7 +30,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from ptclock.billing.catalog import (
@@ -42,6 +41,7 @@ from ptclock.billing.catalog import (
     read_lines,
     where,
 )
+from ptclock.billing.shipped import shipped_text
 from ptclock.billing.time_blocks import BlockCheck, BlockKind
 
 CODE = re.compile(r"^[A-Z0-9]{5}$")
@@ -360,7 +360,7 @@ def source_keys(edit: PtpEdit) -> tuple[str, ...]:
 
 
 def _shipped_text() -> str:
-    return resources.files("ptclock.resources").joinpath("ncci_pairs.csv").read_text("utf-8")
+    return shipped_text("ncci_pairs.csv")
 
 
 def shipped_sources() -> dict[str, str]:

@@ -20,10 +20,10 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 from pathlib import Path
 
 from ptclock.billing.catalog import Catalog, csv_rows, normalize_code, read_text, where
+from ptclock.billing.shipped import shipped_text
 
 CQ_PAYMENT_SHARE = Decimal("0.85")
 KX_WARNING_SHARE = Decimal("0.90")
@@ -167,7 +167,7 @@ def pe_share(text: str, source: str, number: int) -> Decimal | None:
 
 def shipped_kx_thresholds() -> dict[int, Decimal]:
     """The CMS KX threshold per year (physical therapy and SLP combined)."""
-    text = resources.files("ptclock.resources").joinpath("kx_thresholds.csv").read_text("utf-8")
+    text = shipped_text("kx_thresholds.csv")
     rows = [line.split(",") for line in text.splitlines() if line and not line.startswith("#")]
     return {int(year): Decimal(amount) for year, amount, *_ in rows[1:]}
 

@@ -12,7 +12,6 @@ back and compared with its source, table by table (``content_digest``).
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ptclock.store import keys
@@ -78,6 +77,8 @@ def content_digest(connection: sqlite3.Connection) -> dict[str, tuple[int, str]]
             "ORDER BY name"
         )
     ]
+    import hashlib  # only a conversion checks digests; start-up need not load it
+
     for table in tables:
         hashed = hashlib.sha256()
         count = 0

@@ -30,7 +30,6 @@ encryption as well.
 from __future__ import annotations
 
 import os
-import secrets
 import time
 from contextlib import suppress
 from dataclasses import dataclass
@@ -92,7 +91,7 @@ def plain_copies(database: Path) -> list[Path]:
 def encrypt_file(path: Path, key: bytes) -> None:
     """Steps 2–5 of the module's docstring for one plain file."""
     folder = path.parent
-    temporary = folder / f".{path.name}.{secrets.token_hex(6)}.encrypting"
+    temporary = folder / f".{path.name}.{keys.random_bytes(6).hex()}.encrypting"
     aside: Path | None = None
     try:
         holder = sqlite3.connect(path, isolation_level=None, timeout=opening.BUSY_TIMEOUT_MS / 1000)
@@ -114,7 +113,7 @@ def encrypt_file(path: Path, key: bytes) -> None:
             reader.close()
         _verify(temporary, key, expected, path)
         opening.fsync_file(temporary)
-        aside = folder / f".{path.name}.{secrets.token_hex(6)}.plain"
+        aside = folder / f".{path.name}.{keys.random_bytes(6).hex()}.plain"
         os.link(path, aside)
         temporary.replace(path)
         opening.fsync_folder(folder)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -43,6 +42,14 @@ class KeyProblem(StoreError):
 
 class WrongPassphrase(KeyProblem):
     """The passphrase typed does not open the data (it may be typed again)."""
+
+
+def random_bytes(count: int) -> bytes:
+    """``count`` bytes from the system's CSPRNG. ``secrets`` is imported here: with hmac and
+    OpenSSL's hashlib it costs about 3 ms of every start-up, and only a new key needs it."""
+    import secrets
+
+    return secrets.token_bytes(count)
 
 
 def sql_key(key: bytes) -> str:
@@ -108,7 +115,7 @@ def installation_key(create: bool = False) -> bytes | None:
         return key
     if not create:
         return None
-    key = secrets.token_bytes(KEY_BYTES)
+    key = random_bytes(KEY_BYTES)
     with _keyring_errors("keep"):
         keyring.set_password(SERVICE, ACCOUNT, key.hex())
         kept = keyring.get_password(SERVICE, ACCOUNT)
@@ -157,7 +164,7 @@ EXPORT_GROUPS = 8
 
 
 def new_export_key() -> bytes:
-    return secrets.token_bytes(KEY_BYTES)
+    return random_bytes(KEY_BYTES)
 
 
 def export_key_text(key: bytes) -> str:
@@ -308,7 +315,7 @@ def _new_passphrase_key(folder: Path) -> bytes:
         check_passphrase(passphrase)
     except ValueError as error:
         raise KeyProblem(f"{error}; nothing was changed") from None
-    salt = secrets.token_bytes(SALT_BYTES)
+    salt = random_bytes(SALT_BYTES)
     paths.private_dir(folder)
     descriptor = os.open(folder / SALT_FILE, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
