@@ -99,55 +99,26 @@ def idle(kind: str, seconds: float) -> None:
 
 
 def three_clocks(ticks: list[int]) -> list[object]:
-    """The floor of ptclock's running second, in plain PySide6 without ptclock: the three
-    times its window moves each second (the visit clock, the now band's time, the running
-    tile's), each a fixed-size opaque widget painting its text in ptclock's fonts, and the
-    window's three looks (the -wal's identity, ``PRAGMA data_version``, wall clock against
-    monotonic). What the design itself costs, next to the one-label baseline."""
+    """The floor of ptclock's running second, in plain PySide6 without ptclock: the start-up
+    floor's window (``floor_window.py``: ptclock's menus, header, band, tabs, ten tiles,
+    details and tray) with its three times moving each second (the visit clock, the band's
+    time, the running tile's), each repainting just its time, and the window's three looks
+    (the -wal's identity, ``PRAGMA data_version``, wall clock against monotonic). What the
+    design itself costs, next to the one-label baseline."""
     import sqlite3
     import tempfile
 
-    from PySide6.QtCore import QRect, Qt
-    from PySide6.QtGui import QFont, QPainter, QPaintEvent
-    from PySide6.QtWidgets import QVBoxLayout, QWidget
+    from benchmarks.floor_window import build
 
-    align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-
-    class Clock(QWidget):
-        def __init__(self, pixels: int) -> None:
-            super().__init__()
-            self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-            self.face = QFont(self.font())
-            self.face.setPixelSize(pixels)
-            self.face.setBold(True)
-            self.face.setFeature(QFont.Tag("tnum"), 1)
-            self.setFixedSize(pixels * 5, pixels + 8)
-            self.text = ""
-
-        def show_seconds(self, seconds: int) -> None:
-            self.text = f"{seconds // 60}:{seconds % 60:02d}"
-            self.update()
-
-        def paintEvent(self, event: QPaintEvent) -> None:
-            painter = QPainter(self)
-            painter.fillRect(event.rect(), self.palette().window())
-            painter.setFont(self.face)
-            painter.drawText(QRect(0, 0, self.width(), self.height()), align, self.text)
-            painter.end()
-
+    floor = build()
     folder = Path(tempfile.mkdtemp())
     connection = sqlite3.connect(folder / "floor.sqlite3")
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
     connection.commit()
     wal = str(folder / "floor.sqlite3-wal")
-    window = QWidget()
-    layout = QVBoxLayout(window)
-    clocks = [Clock(28), Clock(56), Clock(32)]  # visit clock, now band, tile (ptclock's px)
-    for clock in clocks:
-        layout.addWidget(clock)
-    window.resize(1200, 760)
-    window.show()
+    assert floor.clock is not None and floor.band is not None
+    clocks = [(floor.clock, 0), (floor.band, 1), (floor.tiles[0], 2)]  # (widget, its time line)
     last = [time.time(), time.monotonic()]
 
     def tick() -> None:
@@ -158,15 +129,16 @@ def three_clocks(ticks: list[int]) -> list[object]:
         if abs((wall - last[0]) - (monotonic - last[1])) > 2:
             print("clock jump", file=sys.stderr)
         last[:] = [wall, monotonic]
-        for clock in clocks:
-            clock.show_seconds(ticks[0])
+        seconds = ticks[0]
+        for clock, line in clocks:
+            clock.show_line(line, f"{seconds // 60}:{seconds % 60:02d}")
 
     from PySide6.QtCore import QTimer
 
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(1000)
-    return [window, timer, connection, clocks]
+    return [floor, timer, connection]
 
 
 def window_memory() -> None:
