@@ -183,6 +183,19 @@ class Sent:
     """Its local wall time, as the audit trail shows it ("2026-11-27 17:02")."""
 
 
+def numbered(claims: Sequence[ClaimCharges], tag: str, export: int) -> tuple[ClaimCharges, ...]:
+    """The claims with the ids of export number ``export`` under the store's charge ``tag``:
+    ``<tag>-<export>-<claim>`` for a claim, ``…-<line>`` for each of its lines."""
+    out = []
+    for index, claim in enumerate(claims, start=1):
+        prefix = f"{tag}-{export}-{index}"
+        lines = tuple(
+            replace(line, transaction=f"{prefix}-{n}") for n, line in enumerate(claim.lines, 1)
+        )
+        out.append(replace(claim, number=prefix, lines=lines))
+    return tuple(out)
+
+
 def settle(
     current: Sequence[ClaimCharges],
     sent: Mapping[str, Sent],

@@ -37,6 +37,7 @@ from ptclock.charges.batch import (
     VisitFacts,
     after_sending,
     missing,
+    numbered,
     sent_from_json,
     sent_to_json,
     settle,
@@ -251,7 +252,7 @@ class _DayFacts:
     day: date
     visits: tuple[Visit, ...]
     claims: tuple[ClaimCharges, ...]
-    """Not numbered yet: ``_numbered`` gives them their export's ids."""
+    """Not numbered yet: ``numbered`` gives them their export's ids."""
 
 
 def _own_words(visit: Visit) -> str:
@@ -395,17 +396,6 @@ def _visit_facts(visit: Visit, key: str, provider: Person) -> VisitFacts:
     return VisitFacts(key, visit.started_at.astimezone(zone), ended, provider)
 
 
-def _numbered(claims: tuple[ClaimCharges, ...], tag: str, number: int) -> list[ClaimCharges]:
-    out = []
-    for index, claim in enumerate(claims, start=1):
-        prefix = f"{tag}-{number}-{index}"
-        lines = tuple(
-            replace(line, transaction=f"{prefix}-{n}") for n, line in enumerate(claim.lines, 1)
-        )
-        out.append(replace(claim, number=prefix, lines=lines))
-    return out
-
-
 def _sender(settings: Settings) -> Sender:
     return Sender(
         application=settings.charges_sending_application or "PTCLOCK",
@@ -429,7 +419,7 @@ def _settled(
     holds once it is imported."""
     zone = keeper.clock.zone()
     made_at = keeper.clock.now().replace(microsecond=0).astimezone(zone)
-    current = _numbered(facts.claims, tag, number)
+    current = numbered(facts.claims, tag, number)
     reasons = {
         claim.key: _reasons(keeper, claim, sent[claim.key], local)
         for claim in current

@@ -33,7 +33,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--clinic",
         action="store_true",
-        help="every provider's claims, from the clinic database this computer joined",
+        help="the whole clinic's charges, from the clinic database this computer joined, under "
+        "its one record of exports (a workstation of a clinic sends only these)",
     )
     parser.set_defaults(run=run)
 

@@ -663,15 +663,19 @@ class MainWindow(QMainWindow):
         else:
             panel.not_saved(self._failure or "try again")
 
-    def edit_settings(self) -> None:
+    def settings_dialog(self) -> SettingsDialog:
+        """Tools → Settings… as it opens: this computer's settings, its catalog, this year."""
         from ptclock.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(
+        return SettingsDialog(
             self.controller.settings,
             self.controller.catalog,
             self.controller.local_now().year,
             self,
         )
+
+    def edit_settings(self) -> None:
+        dialog = self.settings_dialog()
         if not self.ask_settings(dialog) or dialog.result_settings is None:
             return
         self.use_settings(dialog.result_settings)
@@ -775,14 +779,7 @@ class MainWindow(QMainWindow):
     def ask_provider(self) -> None:
         """The Settings dialog, headed by what the first run needs, opened without blocking
         (tests replace this method); saved and used when the therapist presses Save."""
-        from ptclock.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(
-            self.controller.settings,
-            self.controller.catalog,
-            self.controller.local_now().year,
-            self,
-        )
+        dialog = self.settings_dialog()
         dialog.setWindowTitle("Welcome to ptclock: who is treating?")
         heading = QLabel(
             "Before the first visit: the provider's name, credentials and NPI, and the clinic. "

@@ -25,6 +25,7 @@ from ptclock.charges.batch import (
     after_sending,
     settle,
 )
+from ptclock.charges.batch import numbered as numbered_for
 
 ZONE = ZoneInfo("America/New_York")
 DAY = date(2026, 11, 27)
@@ -110,15 +111,8 @@ def commercial_claim() -> ClaimCharges:
 
 
 def numbered(claims: list[ClaimCharges], export: int) -> tuple[ClaimCharges, ...]:
-    """The ids ``charges.sending`` gives: ``<tag>-<export>-<claim>[-<line>]``."""
-    out = []
-    for index, claim in enumerate(claims, start=1):
-        prefix = f"{TAG}-{export}-{index}"
-        lines = tuple(
-            replace(line, transaction=f"{prefix}-{n}") for n, line in enumerate(claim.lines, 1)
-        )
-        out.append(replace(claim, number=prefix, lines=lines))
-    return tuple(out)
+    """The ids ``charges.sending`` gives, under this file's tag."""
+    return numbered_for(claims, TAG, export)
 
 
 CANCEL_REASON = "97530 time corrected at 2026-11-28 09:20: recorded for the wrong patient"

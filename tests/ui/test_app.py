@@ -197,15 +197,8 @@ def test_sigkill_the_window_while_a_timer_runs(tmp_path: Path) -> None:
 
 
 def test_settings_dialog_refuses_a_bad_npi(make_window: WindowMaker, qtbot: QtBot) -> None:
-    from ptclock.ui.settings_dialog import SettingsDialog
-
     window = make_window()
-    dialog = SettingsDialog(
-        window.controller.settings,
-        window.controller.catalog,
-        window.controller.local_now().year,
-        window,
-    )
+    dialog = window.settings_dialog()
     dialog.npi.setText("1234567890")
     dialog._accept_if_valid()
     assert dialog.problem.text() == "NPI: 1234567890 is not a valid 10-digit NPI"
@@ -239,15 +232,8 @@ def test_the_database_watcher_wakes_an_idle_window(
 def test_settings_dialog_sets_this_years_kx_threshold(make_window: WindowMaker) -> None:
     from decimal import Decimal
 
-    from ptclock.ui.settings_dialog import SettingsDialog
-
     window = make_window()
-    dialog = SettingsDialog(
-        window.controller.settings,
-        window.controller.catalog,
-        window.controller.local_now().year,
-        window,
-    )
+    dialog = window.settings_dialog()
     dialog.kx_threshold.setText("abc")
     dialog._accept_if_valid()
     assert dialog.problem.text() == "KX threshold: abc is not an amount"
@@ -263,15 +249,9 @@ def test_settings_dialog_names_who_sends_and_receives_the_charges(
     from ptclock.charges.batch import Sender
     from ptclock.charges.sending import _sender
     from ptclock.settings import settings_from_dict, settings_to_dict
-    from ptclock.ui.settings_dialog import SettingsDialog
 
     window = make_window()
-    dialog = SettingsDialog(
-        window.controller.settings,
-        window.controller.catalog,
-        window.controller.local_now().year,
-        window,
-    )
+    dialog = window.settings_dialog()
     dialog.mrn_system.setText("the EMR's numbers")
     dialog._accept_if_valid()
     assert dialog.problem.text().startswith("MRN identifier system: the EMR's numbers is not a URI")
